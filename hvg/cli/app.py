@@ -1,0 +1,70 @@
+"""The typer application and what every command shares: consoles, friendly failures, exit codes.
+
+Exit codes: 0 clean (warnings allowed), 1 findings (errors in a program, a failed render), 2 usage or I/O error.
+Results go to stdout, diagnostics and progress to stderr. Set HVG_DEBUG=1 to see tracebacks.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+
+app = typer.Typer(
+    name="hvg",
+    help="Hierarchical video generation for writers: check, format, compile and render .scene programs.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="rich",
+)
+
+stdout = Console(highlight=False, soft_wrap=True)
+stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class UserError(Exception):
+    """A mistake the user can fix: printed as one line plus a hint, never as a traceback (exit 2)."""
+
+    def __init__(self, message: str, hint: str = "", exit_code: int = EXIT_USAGE):
+        super().__init__(message)
+        self.hint = hint
+        self.exit_code = exit_code
+
+
+def fail(message: str, hint: str = "", exit_code: int = EXIT_USAGE) -> NoReturn:
+    raise UserError(message, hint, exit_code)
+
+
+def debug_enabled() -> bool:
+    return os.environ.get("HVG_DEBUG", "") not in ("", "0")
+
+
+def report_user_error(error: UserError) -> int:
+    stderr.print(f"[bold red]error:[/] {error}", markup=True)
+    if error.hint:
+        stderr.print(f"  [cyan]help:[/] {error.hint}", markup=True)
+    return error.exit_code
+
+
+def report_internal_error(error: BaseException) -> int:
+    if debug_enabled():
+        raise error
+    stderr.print(f"[bold red]internal error:[/] {type(error).__name__}: {error}", markup=True)
+    stderr.print("  [cyan]help:[/] this is a bug in hvg; run again with HVG_DEBUG=1 for the traceback and "
+                 "report it", markup=True)
+    return EXIT_USAGE
+
+
+def exit_with(code: int) -> NoReturn:
+    sys.stdout.flush()
+    raise typer.Exit(code)
+
+
+@app.callback()
+def _root() -> None:
+    """Hierarchical video generation for writers: check, format, compile and render .scene programs."""
