@@ -20,6 +20,12 @@ EASES = ("linear", "in", "out", "in_out")
 SIDES = ("left", "right", "top", "bottom")
 CAMERA_OPS = ("still", "pan", "zoom", "shake", "rotate")
 
+# Width / height of each kind as drawn, so that sizes (heights) give boxes. Unknown kinds count as 1.
+KIND_ASPECT: dict[str, float] = {
+    "ball": 1.0, "box": 1.0, "star": 1.0, "tree": 0.7, "house": 1.1, "car": 2.0, "bird": 1.6, "fish": 1.8,
+    "boat": 1.8, "person": 0.4, "rocket": 0.4, "cloud": 1.8, "sun": 1.0, "moon": 1.0, "flower": 0.6, "balloon": 0.75,
+}
+
 COLORS: dict[str, tuple[int, int, int]] = {
     "red": (220, 50, 47), "orange": (245, 140, 30), "yellow": (245, 210, 40), "green": (60, 170, 70),
     "teal": (0, 128, 128), "cyan": (40, 200, 220), "blue": (40, 90, 220), "purple": (140, 70, 190),
