@@ -1,0 +1,225 @@
+"""Statistical tests of the initial noise: exact N(0, 1) marginals, independence within a frame, the designed
+correlation along trajectories and across the block seam, determinism under a seed.
+
+Tolerances come from the sample size N: a mean has standard error 1/sqrt(N), a variance sqrt(2/N), a correlation
+(1 - r²)/sqrt(N). We allow 5 standard errors (a false alarm about once in 3.5 million per check).
+"""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+import torch
+from scipy import stats
+
+from hvg.lower.noise import (downsample_flow, freenoise, iid_noise, make_noise, transport_sources, warped_noise)
+
+CHANNELS, FRAMES, SIZE = 4, 8, 32
+SEEDS = range(16)
+RHO = 0.8
+
+
+def translation_flow(dx: float, dy: float, frames: int = FRAMES, size: int = SIZE) -> torch.Tensor:
+    """Backward flow of content moving by (dx, dy) grid cells a frame: frame_k(p) = frame_{k-1}(p - (dx, dy))."""
+    flow = torch.zeros(frames, size, size, 2)
+    flow[..., 0], flow[..., 1] = -dx, -dy
+    return flow
+
+
+def zoom_flow(factor: float, frames: int = FRAMES, size: int = SIZE) -> torch.Tensor:
+    """Backward flow of a zoom-in about the centre: many targets round to the same source (needs de-duplication)."""
+    coords = torch.arange(size, dtype=torch.float32) - (size - 1) / 2
+    ys, xs = torch.meshgrid(coords, coords, indexing="ij")
+    flow = torch.stack([xs / factor - xs, ys / factor - ys], dim=-1)
+    return flow.expand(frames, size, size, 2).clone()
+
+
+def noise_over_seeds(kind: str, flow: torch.Tensor, **kwargs) -> torch.Tensor:
+    """(seeds, c, t, h, w) stacked over independent seeds."""
+    shape = (CHANNELS, *flow.shape[:3])
+    return torch.stack([make_noise(kind, shape, generator=torch.Generator().manual_seed(seed), flow=flow,
+                                   correlation=RHO, **kwargs) for seed in SEEDS])
+
+
+def correlation(a: torch.Tensor, b: torch.Tensor) -> tuple[float, int]:
+    a, b = a.reshape(-1).double(), b.reshape(-1).double()
+    return float(torch.corrcoef(torch.stack([a, b]))[0, 1]), a.numel()
+
+
+def assert_standard_normal_frames(noise: torch.Tensor) -> None:
+    for frame in range(noise.shape[2]):
+        values = noise[:, :, frame].reshape(-1).double()
+        n = values.numel()
+        assert abs(values.mean().item()) < 5 / math.sqrt(n), f"frame {frame} mean {values.mean():.4f}"
+        assert abs(values.var().item() - 1) < 5 * math.sqrt(2 / n), f"frame {frame} variance {values.var():.4f}"
+
+
+@pytest.fixture(scope="module")
+def translated() -> torch.Tensor:
+    return noise_over_seeds("warped", translation_flow(1, 0))
+
+
+@pytest.fixture(scope="module")
+def zoomed() -> torch.Tensor:
+    return noise_over_seeds("warped", zoom_flow(1.3))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Marginals
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_every_frame_has_mean_0_and_variance_1(translated, zoomed):
+    assert_standard_normal_frames(translated)
+    assert_standard_normal_frames(zoomed)
+
+
+def test_last_frame_passes_a_kolmogorov_smirnov_test_of_normality(translated, zoomed):
+    for noise in (translated, zoomed):
+        sample = noise[:, :, -1].reshape(-1).numpy()
+        assert stats.kstest(sample, "norm").pvalue > 0.01
+
+
+def test_neighbouring_pixels_within_a_frame_are_uncorrelated(translated, zoomed):
+    for noise in (translated, zoomed):
+        last = noise[:, :, -1]                                     # (seeds, c, h, w)
+        for a, b in ((last[..., :, 1:], last[..., :, :-1]), (last[..., 1:, :], last[..., :-1, :])):
+            r, n = correlation(a, b)
+            assert abs(r) < 4 / math.sqrt(n), f"neighbour correlation {r:.4f} over {n} pairs"
+
+
+def test_without_deduplication_a_zoom_would_correlate_neighbours():
+    # The check above can fail: copying the previous frame without de-duplication repeats pixels.
+    source, owns = transport_sources(zoom_flow(1.3)[0])
+    assert source.unique().numel() < source.numel()          # the zoom maps several targets to one source
+    assert source[owns].unique().numel() == int(owns.sum())  # but each source feeds at most one owner
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Correlation along trajectories
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_correlation_along_a_translation_is_rho_per_frame(translated):
+    for lag in (1, 2, 3):
+        later, earlier = translated[:, :, lag:, :, lag:], translated[:, :, :-lag, :, :-lag]
+        r, n = correlation(later, earlier)
+        expected = RHO ** lag
+        assert abs(r - expected) < 5 * (1 - expected ** 2) / math.sqrt(n) + 1e-3, f"lag {lag}: r={r:.4f}"
+
+
+def test_correlation_at_the_same_pixel_is_zero_when_things_move(translated):
+    # Moving content does not drag noise with it at a fixed pixel: r(z_k(p), z_{k-1}(p)) = 0 (the source is p-1).
+    r, n = correlation(translated[:, :, 1:], translated[:, :, :-1])
+    assert abs(r) < 4 / math.sqrt(n)
+
+
+def test_iid_noise_has_no_correlation_along_trajectories():
+    noise = noise_over_seeds("iid", translation_flow(1, 0))
+    r, n = correlation(noise[:, :, 1:, :, 1:], noise[:, :, :-1, :, :-1])
+    assert abs(r) < 4 / math.sqrt(n)
+
+
+def test_first_frame_continues_the_previous_block_across_the_seam():
+    flow = translation_flow(0, 1)                            # moving down one cell a frame
+    firsts, seconds = [], []
+    for seed in SEEDS:
+        generator = torch.Generator().manual_seed(seed)
+        firsts.append(warped_noise(flow, CHANNELS, generator=generator, correlation=RHO))
+        seconds.append(warped_noise(flow, CHANNELS, generator=generator, correlation=RHO,
+                                    previous_last=firsts[-1][:, -1]))
+    last, first = torch.stack(firsts)[:, :, -1], torch.stack(seconds)[:, :, 0]   # (seeds, c, h, w)
+    r, n = correlation(first[..., 1:, :], last[..., :-1, :])
+    assert abs(r - RHO) < 5 * (1 - RHO ** 2) / math.sqrt(n) + 1e-3
+    # The row that enters the frame has no source: fresh noise, uncorrelated with the previous block.
+    r_top, n_top = correlation(first[..., 0, :], last[..., 0, :])
+    assert abs(r_top) < 4 / math.sqrt(n_top)
+
+
+def test_without_a_previous_block_the_first_frame_is_fresh():
+    flow = translation_flow(1, 0)
+    generator = torch.Generator().manual_seed(3)
+    noise = warped_noise(flow, CHANNELS, generator=generator, correlation=RHO)
+    reference = iid_noise((CHANNELS, *flow.shape[:3]), generator=torch.Generator().manual_seed(3))
+    assert torch.equal(noise[:, 0], reference[:, 0])
+
+
+def test_still_flow_with_full_correlation_repeats_the_first_frame():
+    noise = warped_noise(torch.zeros(4, 8, 8, 2), 2, generator=torch.Generator().manual_seed(0), correlation=1.0)
+    assert torch.equal(noise[:, 3], noise[:, 0])
+
+
+def test_zero_correlation_is_the_iid_draw():
+    flow = translation_flow(1, 1)
+    warped = warped_noise(flow, CHANNELS, generator=torch.Generator().manual_seed(5), correlation=0.0)
+    iid = iid_noise((CHANNELS, *flow.shape[:3]), generator=torch.Generator().manual_seed(5))
+    assert torch.allclose(warped, iid)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Transport details
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_sources_outside_the_frame_or_not_finite_get_fresh_noise():
+    flow = torch.zeros(6, 6, 2)
+    flow[:, :, 0] = -2                                       # content moves right: the left two columns are new
+    flow[5, 5] = float("nan")
+    source, owns = transport_sources(flow)
+    owns = owns.reshape(6, 6)
+    assert not owns[:, :2].any() and not owns[5, 5]
+    assert owns[:5, 2:].all()
+    assert torch.equal(source.reshape(6, 6)[0, 2:], torch.arange(0, 4))
+
+
+def test_a_shared_source_goes_to_the_target_that_lands_nearest():
+    flow = torch.zeros(1, 3, 2)
+    flow[0, 1, 0] = -0.6                                     # pixel 1 reads 0.4 -> rounds to 0, 0.4 away
+    flow[0, 2, 0] = -1.9                                     # pixel 2 reads 0.1 -> rounds to 0, 0.1 away
+    flow[0, 0, 0] = 0.2                                      # pixel 0 reads 0.2 -> rounds to 0, 0.2 away
+    source, owns = transport_sources(flow)
+    assert source.tolist() == [0, 0, 0] and owns.tolist() == [False, False, True]
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# FreeNoise, flow helper, seeds
+# ---------------------------------------------------------------------------------------------------------------
+
+def test_freenoise_reuses_base_frames_shuffled_within_groups():
+    noise = freenoise((2, 20, 4, 4), generator=torch.Generator().manual_seed(1), window=8, stride=4)
+    base = noise[:, :8]
+    for frame in range(8, 20):
+        matches = [k for k in range(8) if torch.equal(noise[:, frame], base[:, k])]
+        assert len(matches) == 1
+        assert matches[0] // 4 == (frame % 8) // 4            # stays in its local group of `stride` frames
+    assert not torch.equal(noise[:, 8:16], base)              # shuffled, not a plain repeat (seed 1)
+    assert_standard_normal_frames(torch.stack([
+        freenoise((CHANNELS, 12, SIZE, SIZE), generator=torch.Generator().manual_seed(s), window=4) for s in SEEDS]))
+
+
+def test_downsample_flow_averages_and_rescales():
+    flow = np.zeros((2, 16, 16, 2), dtype=np.float32)
+    flow[:, :8, :8, 0] = 8.0                                  # top-left quarter moves 8 pixels
+    grid = downsample_flow(flow, 8)
+    assert grid.shape == (2, 2, 2, 2)
+    assert grid[0, 0, 0, 0].item() == 1.0 and grid[0, 1, 1, 0].item() == 0.0
+    with pytest.raises(ValueError):
+        downsample_flow(np.zeros((1, 12, 12, 2)), 8)
+
+
+@pytest.mark.parametrize("kind", ["warped", "freenoise", "iid"])
+def test_same_seed_same_noise_and_different_seeds_differ(kind):
+    flow = translation_flow(0.5, 0.25)
+    shape = (CHANNELS, *flow.shape[:3])
+
+    def draw(seed):
+        return make_noise(kind, shape, generator=torch.Generator().manual_seed(seed), flow=flow)
+    assert torch.equal(draw(7), draw(7))
+    assert not torch.allclose(draw(7), draw(8))
+
+
+def test_make_noise_explains_bad_arguments():
+    with pytest.raises(ValueError, match="needs the block's flow"):
+        make_noise("warped", (1, 2, 4, 4), generator=torch.Generator())
+    with pytest.raises(ValueError, match="does not match"):
+        make_noise("warped", (1, 2, 4, 4), generator=torch.Generator(), flow=torch.zeros(3, 4, 4, 2))
+    with pytest.raises(ValueError, match="unknown noise kind"):
+        make_noise("pink", (1, 2, 4, 4), generator=torch.Generator())  # type: ignore[arg-type]
