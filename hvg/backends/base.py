@@ -11,24 +11,8 @@ from typing import Callable, Protocol
 import numpy as np
 
 from hvg.ir import Scene
+from hvg.presets import QUALITY_PRESETS, QualityPreset  # noqa: F401 (re-exported)
 from hvg.world.timeline import Timeline
-
-
-@dataclass(frozen=True)
-class QualityPreset:
-    """One row of the quality table: `--quality NAME` picks it; the flag's help text is built from it too."""
-    name: str
-    steps: int                  # flow-matching steps in total, across pyramid stages
-    pyramid_stages: int         # 1 = full resolution all the way
-    guidance: float             # classifier-free guidance scale
-    summary: str
-
-
-QUALITY_PRESETS: dict[str, QualityPreset] = {p.name: p for p in (
-    QualityPreset("draft", steps=8, pyramid_stages=3, guidance=2.0, summary="fastest; for blocking out a story"),
-    QualityPreset("standard", steps=16, pyramid_stages=3, guidance=3.0, summary="the default"),
-    QualityPreset("final", steps=32, pyramid_stages=2, guidance=3.5, summary="slowest; for the finished video"),
-)}
 
 
 @dataclass
@@ -40,7 +24,7 @@ class BlockJob:
     seed: int
     device: str = "cpu"
     previous_frames: np.ndarray | None = None      # (t, h, w, 3) uint8: the previous block's last frames
-    previous_state: object | None = None           # backend-specific carry-over (e.g. last latents, noise)
+    previous_state: dict[str, np.ndarray] | None = None  # the previous block's BlockResult.state
     on_step: Callable[[int, int], None] | None = None  # (step done, steps in all) for progress bars
     extra: dict = field(default_factory=dict)
 
@@ -48,7 +32,9 @@ class BlockJob:
 @dataclass
 class BlockResult:
     frames: np.ndarray           # (t, h, w, 3) uint8, t = the block's frame count
-    state: object | None = None  # handed to the next block as `previous_state`
+    # Handed to the next block as `previous_state` (smooth transitions). Plain arrays only, so the block cache
+    # can store it beside the frames: a resumed render continues exactly as an uninterrupted one.
+    state: dict[str, np.ndarray] | None = None
 
 
 class Backend(Protocol):

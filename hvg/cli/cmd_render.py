@@ -1,0 +1,114 @@
+"""`hvg render`: a program to a video, block by block, with progress, a cache and atomic output."""
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from hvg.presets import QUALITY_PRESETS
+from hvg.cli.app import EXIT_FINDINGS, app, fail, stderr, stdout
+
+Quality = Enum("Quality", {name: name for name in QUALITY_PRESETS}, type=str)
+QUALITY_HELP = "Quality preset: " + "; ".join(
+    f"[bold]{p.name}[/] ({p.steps} steps, {p.pyramid_stages} pyramid stages): {p.summary}"
+    for p in QUALITY_PRESETS.values())
+
+
+class BackendChoice(str, Enum):
+    auto = "auto"
+    builtin = "builtin"
+    preview = "preview"
+
+
+@app.command()
+def render(
+    file: Annotated[Path, typer.Argument(help="The .scene program to render.", show_default=False)],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Output: .mp4, .webm, .gif, or a folder "
+                                                   "for PNG frames. Default: the program's name with .mp4.")] = None,
+    backend: Annotated[BackendChoice, typer.Option(help="builtin: the flow-matching model; preview: the procedural "
+                                                   "renderer; auto: builtin when a checkpoint ships.")] = BackendChoice.auto,
+    checkpoint: Annotated[Optional[Path], typer.Option(help="A checkpoint (.safetensors) for the builtin backend.")] = None,
+    quality: Annotated[Quality, typer.Option(help=QUALITY_HELP)] = Quality("standard"),  # type: ignore[valid-type]
+    seed: Annotated[Optional[int], typer.Option(help="Seed; default: the program's `seed` setting.")] = None,
+    device: Annotated[str, typer.Option(help="torch device for the model: cpu, cuda, cuda:1, mps.")] = "cpu",
+    force: Annotated[bool, typer.Option("--force", "-f", help="Replace the output if it exists.")] = False,
+    preview: Annotated[bool, typer.Option("--preview", help="Also write a contact sheet PNG beside the output.")] = False,
+    cache: Annotated[bool, typer.Option(help="Reuse finished blocks (edits re-render only what they touch).")] = True,
+    cache_dir: Annotated[Optional[Path], typer.Option(help="Where finished blocks are kept (default "
+                                                      "$HVG_CACHE_DIR or ~/.cache/hvg).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+) -> None:
+    """Render a program to a video. Finished blocks are cached, so an interrupted render resumes."""
+    from hvg.backends import BackendUnavailable
+    from hvg.diagnostics import CompileError
+    from hvg.render import RenderSettings, render_scene, sheet_path
+    from hvg.render.cache import default_cache_dir
+    from hvg.video.io import OutputError
+
+    if not file.is_file():
+        fail(f"{file} does not exist" if not file.exists() else f"{file} is not a file",
+             "give the path of a .scene program")
+    output = output or file.with_suffix(".mp4")
+    settings = RenderSettings(backend=backend.value, checkpoint=checkpoint, quality=quality.value, seed=seed,
+                              device=device, cache_dir=(cache_dir or default_cache_dir()) if cache else None)
+    try:
+        with _progress_bar(enabled=not quiet) as progress:
+            report = render_scene(file, output, settings=settings, force=force, contact_sheet=preview,
+                                  progress=progress)
+    except CompileError as error:
+        _print_diagnostics(error.diagnostics)
+        fail(f"{file} has errors; nothing was rendered", f"see `hvg check {file}`", exit_code=EXIT_FINDINGS)
+    except (OutputError, BackendUnavailable) as error:
+        fail(str(error), error.hint)
+    per_second = report.seconds / max(report.frames / report.fps, 1e-9)
+    stdout.print(f"wrote {report.output} ({report.frames} frames, {report.frames / report.fps:.1f}s at "
+                 f"{report.fps} fps) with the {report.backend} backend in {report.seconds:.1f}s "
+                 f"({per_second:.2f}s per second of video; {report.blocks_rendered} blocks rendered, "
+                 f"{report.blocks_cached} from cache)")
+    if preview:
+        stdout.print(f"wrote {sheet_path(report.output)}")
+
+
+def _print_diagnostics(diagnostics) -> None:
+    try:
+        from hvg.lang.report import print_human
+        print_human(diagnostics, console=stderr)
+    except ImportError:
+        for d in diagnostics:
+            stderr.print(f"{d.file}:{d.line}:{d.column}: {d.severity}[{d.code}]: {d.message}")
+
+
+class _progress_bar:
+    """A rich progress bar over blocks, with a second bar over the steps of the block being rendered."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
+            TimeRemainingColumn
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                            TimeRemainingColumn(), console=stderr, transient=False)
+        self.bar.__enter__()
+        self.blocks = self.steps = None
+        return self.update
+
+    def update(self, event: str, index: int, total: int, step: int, steps: int) -> None:
+        if self.blocks is None:
+            self.blocks = self.bar.add_task("blocks", total=total)
+            self.steps = self.bar.add_task("steps", total=1)
+        if event == "block":
+            self.bar.update(self.steps, description=f"block {index + 1}", completed=0, total=steps)
+        elif event == "step":
+            self.bar.update(self.steps, completed=step, total=steps)
+        elif event in ("done", "cached"):
+            self.bar.update(self.blocks, completed=index + 1,
+                            description="blocks" + (" (cached)" if event == "cached" else ""))
+
+    def __exit__(self, *exc):
+        if self.enabled:
+            self.bar.__exit__(*exc)

@@ -1,0 +1,210 @@
+"""Writing and reading videos. Output appears atomically: frames go to a hidden temporary file (or folder) beside
+the target, which replaces the target only when everything was written. An interrupted or failed render leaves
+nothing behind, and an existing file is never overwritten unless `force` is given.
+
+Formats, chosen by the output's extension: `.mp4` (H.264, yuv420p), `.webm` (VP9), `.gif` (adaptive palette per
+frame), and a folder of PNGs for a path with no extension or ending in `/`.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from fractions import Fraction
+from pathlib import Path
+from typing import Iterable
+
+import numpy as np
+
+FORMATS = {".mp4": "mp4", ".webm": "webm", ".gif": "gif", "": "png"}
+
+
+class OutputError(Exception):
+    """The output cannot be written as asked (exists, unknown format, bad size); says how to fix it."""
+
+    def __init__(self, message: str, hint: str = ""):
+        super().__init__(message)
+        self.hint = hint
+
+
+def output_format(path: str | Path) -> str:
+    text = str(path)
+    suffix = "" if text.endswith(("/", os.sep)) else Path(text).suffix.lower()
+    if suffix not in FORMATS:
+        raise OutputError(f"hvg cannot write `{suffix}` files",
+                          "name the output .mp4, .webm or .gif, or give a folder (no extension) for PNG frames")
+    return FORMATS[suffix]
+
+
+def check_output(path: str | Path, *, force: bool) -> tuple[Path, str]:
+    """Validate an output path before any work is done: format known, folder exists, no overwrite without force."""
+    fmt = output_format(path)
+    target = Path(str(path).rstrip("/" + os.sep))
+    if target.exists() and not force:
+        raise OutputError(f"{target} already exists", "pass --force to replace it, or choose another name")
+    if not target.parent.exists():
+        raise OutputError(f"the folder {target.parent} does not exist", f"create it first: mkdir -p {target.parent}")
+    return target, fmt
+
+
+class VideoWriter:
+    """Streams frames (uint8 (h, w, 3)) into a temporary file; `commit()` moves it into place.
+
+    Use as a context manager: leaving the block with an exception (or Ctrl-C) removes the temporary output.
+    """
+
+    def __init__(self, path: str | Path, fps: int, *, force: bool = False, crf: int = 18):
+        self.target, self.format = check_output(path, force=force)
+        self.fps, self.crf, self.force = fps, crf, force
+        self.frames_written = 0
+        self._container = self._stream = None
+        self._gif_frames: list[np.ndarray] = []
+        prefix = f".{self.target.name}.partial-"
+        if self.format == "png":
+            self._tmp = Path(tempfile.mkdtemp(prefix=prefix, dir=self.target.parent))
+        else:
+            fd, name = tempfile.mkstemp(prefix=prefix, suffix=self.target.suffix, dir=self.target.parent)
+            os.close(fd)
+            self._tmp = Path(name)
+
+    # -- writing ---------------------------------------------------------------------------------------------
+    def write(self, frames: np.ndarray | Iterable[np.ndarray]) -> None:
+        for frame in frames:
+            frame = np.ascontiguousarray(frame, dtype=np.uint8)
+            if frame.ndim != 3 or frame.shape[2] != 3:
+                raise ValueError(f"a frame must be (h, w, 3) uint8, got {frame.shape}")
+            getattr(self, f"_write_{self.format}")(frame)
+            self.frames_written += 1
+
+    def _open_av(self, frame: np.ndarray) -> None:
+        import av
+        h, w = frame.shape[:2]
+        if h % 2 or w % 2:
+            raise OutputError(f"{self.format} needs even frame sizes, got {w}x{h}", "use a size that is a multiple of 8")
+        self._container = av.open(str(self._tmp), mode="w", format=self.format)
+        if self.format == "mp4":
+            stream = self._container.add_stream("libx264", rate=Fraction(self.fps))
+            stream.options = {"crf": str(self.crf), "preset": "medium"}
+        else:
+            stream = self._container.add_stream("libvpx-vp9", rate=Fraction(self.fps))
+            stream.options = {"crf": str(self.crf + 13), "b": "0", "row-mt": "1"}
+        stream.width, stream.height, stream.pix_fmt = w, h, "yuv420p"
+        self._stream = stream
+
+    def _encode(self, frame: np.ndarray | None) -> None:
+        import av
+        packets = self._stream.encode(None if frame is None else av.VideoFrame.from_ndarray(frame, format="rgb24"))
+        self._container.mux(packets)
+
+    def _write_mp4(self, frame: np.ndarray) -> None:
+        if self._container is None:
+            self._open_av(frame)
+        self._encode(frame)
+
+    _write_webm = _write_mp4
+
+    def _write_gif(self, frame: np.ndarray) -> None:
+        self._gif_frames.append(frame)
+
+    def _write_png(self, frame: np.ndarray) -> None:
+        from PIL import Image
+        Image.fromarray(frame).save(self._tmp / f"frame_{self.frames_written:05d}.png", optimize=False)
+
+    # -- finishing -------------------------------------------------------------------------------------------
+    def commit(self) -> Path:
+        if self.frames_written == 0:
+            raise ValueError("no frames were written")
+        if self.format in ("mp4", "webm"):
+            self._encode(None)
+            self._container.close()
+        elif self.format == "gif":
+            self._save_gif()
+        self._move_into_place()
+        return self.target
+
+    def _save_gif(self) -> None:
+        from PIL import Image
+        images = [Image.fromarray(f).convert("P", palette=Image.Palette.ADAPTIVE, colors=256) for f in self._gif_frames]
+        images[0].save(self._tmp, save_all=True, append_images=images[1:], duration=round(1000 / self.fps), loop=0,
+                       optimize=False, disposal=1)
+
+    def _move_into_place(self) -> None:
+        if self.target.is_dir() and self.format == "png":
+            # Swap folders so that the old one is removed only once the new one is in place.
+            old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+            os.replace(self.target, old)
+            os.replace(self._tmp, self.target)
+            shutil.rmtree(old, ignore_errors=True)
+        elif self.target.is_dir():
+            raise OutputError(f"{self.target} is a folder", "choose a file name, or remove the folder")
+        else:
+            os.replace(self._tmp, self.target)
+
+    def abort(self) -> None:
+        if self._container is not None:
+            try:
+                self._container.close()
+            except Exception:  # the file is being thrown away; a second error would hide the first
+                pass
+        if self._tmp.is_dir():
+            shutil.rmtree(self._tmp, ignore_errors=True)
+        else:
+            self._tmp.unlink(missing_ok=True)
+
+    def __enter__(self) -> "VideoWriter":
+        return self
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if exc_type is None:
+            try:
+                self.commit()
+            except BaseException:
+                self.abort()
+                raise
+        else:
+            self.abort()
+
+
+def write_video(frames: np.ndarray | Iterable[np.ndarray], path: str | Path, fps: int, *, force: bool = False) -> Path:
+    """Write frames (n, h, w, 3) uint8 to `path` atomically; the format follows the extension."""
+    with VideoWriter(path, fps, force=force) as writer:
+        writer.write(frames)
+    return writer.target
+
+
+def write_png(image: np.ndarray, path: str | Path, *, force: bool = True) -> Path:
+    """Write one image atomically (contact sheets, inspections)."""
+    from PIL import Image
+    target = Path(path)
+    if target.exists() and not force:
+        raise OutputError(f"{target} already exists", "pass --force to replace it")
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.partial-", suffix=".png", dir=target.parent or ".")
+    os.close(fd)
+    try:
+        Image.fromarray(np.ascontiguousarray(image, dtype=np.uint8)).save(name)
+        os.replace(name, target)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return target
+
+
+def read_video(path: str | Path) -> tuple[np.ndarray, float]:
+    """Read a video file (any format FFmpeg knows) or a PNG folder into (n, h, w, 3) uint8 and its fps."""
+    path = Path(path)
+    if not path.exists():
+        raise OutputError(f"{path} does not exist", "check the path")
+    if path.is_dir():
+        from PIL import Image
+        files = sorted(path.glob("*.png"))
+        if not files:
+            raise OutputError(f"{path} holds no PNG frames", "give a video file or a folder of frame_*.png")
+        return np.stack([np.asarray(Image.open(f).convert("RGB")) for f in files]), 0.0
+    import av
+    with av.open(str(path)) as container:
+        stream = container.streams.video[0]
+        fps = float(stream.average_rate or stream.guessed_rate or 0)
+        frames = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
+    if not frames:
+        raise OutputError(f"{path} holds no video frames", "check that the file is a video")
+    return np.stack(frames), fps
