@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 import numpy as np
 
 from hvg.backends import load_backend
-from hvg.backends.base import QUALITY_PRESETS, BlockJob, BlockResult
+from hvg.backends.base import QUALITY_PRESETS, Backend, BlockJob, BlockResult
 from hvg.ir import Scene
 from hvg.render.cache import BlockCache, default_cache_dir
 from hvg.render.keys import block_key
@@ -29,7 +29,7 @@ ProgressCallback = Callable[[str, int, int, int, int], None]
 
 @dataclass
 class RenderSettings:
-    backend: str = "auto"
+    backend: str | Backend = "auto"   # a name (`hvg.backends.BACKENDS`) or any object with the Backend protocol
     checkpoint: str | Path | None = None
     quality: str = "standard"
     seed: int | None = None          # None: the program's own `seed`
@@ -66,7 +66,8 @@ def render_blocks(source: Scene | str | Path, settings: RenderSettings,
     quality = QUALITY_PRESETS[settings.quality]
     seed = scene.video.seed if settings.seed is None else settings.seed
     timeline = resolve(scene)
-    backend = load_backend(settings.backend, checkpoint=settings.checkpoint, device=settings.device)
+    backend = settings.backend if not isinstance(settings.backend, str) else \
+        load_backend(settings.backend, checkpoint=settings.checkpoint, device=settings.device)
     cache = BlockCache(settings.cache_dir)
     total = len(timeline.blocks)
     previous: BlockResult | None = None
@@ -143,9 +144,8 @@ def render_scene(source: Scene | str | Path, output: str | Path, *, settings: Re
         from hvg.world.contact import contact_sheet as make_sheet
         write_png(make_sheet(np.stack(samples), labels=[f"{i}s" for i in range(len(samples))]),
                   sheet_path(writer.target))
-    from hvg.backends import default_backend_name
     return RenderReport(output=writer.target, frames=frames_written, fps=scene.video.fps,
-                        backend=default_backend_name() if settings.backend == "auto" else settings.backend,
+                        backend=_backend_label(settings.backend),
                         blocks_rendered=counts["block"], blocks_cached=counts["cached"],
                         seconds=time.perf_counter() - started)
 
@@ -153,3 +153,10 @@ def render_scene(source: Scene | str | Path, output: str | Path, *, settings: Re
 def sheet_path(output: Path) -> Path:
     """`story.mp4` -> `story.preview.png` (beside the video)."""
     return output.with_name(f"{output.stem if output.suffix else output.name}.preview.png")
+
+
+def _backend_label(backend: str | Backend) -> str:
+    from hvg.backends import default_backend_name
+    if not isinstance(backend, str):
+        return backend.name
+    return default_backend_name() if backend == "auto" else backend
