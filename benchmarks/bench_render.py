@@ -1,0 +1,89 @@
+"""Render benchmarks: wall time, cost per second of video, peak memory, and re-rendering after an edit.
+
+    .venv/bin/python benchmarks/bench_render.py --backend preview [--runs 3]
+    .venv/bin/python benchmarks/bench_render.py --backend builtin --quality standard
+
+Each figure is the median of --runs fresh `hvg render` processes (cold start included, cache off), measured side
+by side in one run. Peak memory is the child's maximum resident set size.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HVG = [str(ROOT / ".venv" / "bin" / "hvg")] if (ROOT / ".venv/bin/hvg").exists() else ["hvg"]
+MINUTE = ROOT / "benchmarks" / "programs" / "minute.scene"
+SIX = ROOT / "benchmarks" / "programs" / "six_seconds.scene"
+
+
+def measure(program: Path, args: list[str], runs: int) -> tuple[float, float]:
+    walls, peaks = [], []
+    for _ in range(runs):
+        code = (f"import resource, subprocess, sys, time; t=time.perf_counter(); "
+                f"r=subprocess.run({HVG + ['render', str(program)]!r} + sys.argv[1:]); "
+                f"w=time.perf_counter()-t; "
+                f"print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024); sys.exit(r.returncode)")
+        with tempfile.TemporaryDirectory() as tmp:
+            proc = subprocess.run([sys.executable, "-c", code, "-o", f"{tmp}/out.mp4", "--force", "-q", "--no-cache",
+                                   *args], capture_output=True, text=True)
+        if proc.returncode != 0:
+            sys.exit(f"render failed:\n{proc.stdout}\n{proc.stderr}")
+        wall, peak = map(float, proc.stdout.split()[-2:])
+        walls.append(wall)
+        peaks.append(peak)
+    return statistics.median(walls), statistics.median(peaks)
+
+
+def edit_rerender(args: list[str], runs: int) -> tuple[float, float]:
+    """(first render, re-render after editing one block's description) with the cache on, median seconds."""
+    firsts, seconds = [], []
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory() as tmp:
+            env = {**os.environ, "HVG_CACHE_DIR": f"{tmp}/cache"}
+            program = Path(tmp) / "minute.scene"
+            shutil.copy(MINUTE, program)
+            out = Path(tmp) / "out.mp4"
+            t = time.perf_counter()
+            subprocess.run([*HVG, "render", str(program), "-o", str(out), "-q", *args], check=True, env=env,
+                           capture_output=True)
+            firsts.append(time.perf_counter() - t)
+            text = program.read_text()
+            program.write_text(text.replace("Block 6: the ball rolls", "Block 6: the ball races", 1))
+            t = time.perf_counter()
+            subprocess.run([*HVG, "render", str(program), "-o", str(out), "--force", "-q", *args], check=True,
+                           env=env, capture_output=True)
+            seconds.append(time.perf_counter() - t)
+    return statistics.median(firsts), statistics.median(seconds)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--backend", default="preview")
+    parser.add_argument("--quality", default="standard")
+    parser.add_argument("--runs", type=int, default=3)
+    ns = parser.parse_args()
+    args = ["--backend", ns.backend, "--quality", ns.quality]
+    six_wall, six_peak = measure(SIX, args, ns.runs)
+    minute_wall, minute_peak = measure(MINUTE, args, ns.runs)
+    first, again = edit_rerender(args, ns.runs)
+    print(f"backend={ns.backend} quality={ns.quality} runs={ns.runs} (medians; cold processes)")
+    print(f"| program | wall s | s per video second | peak RSS MiB |")
+    print(f"|---|---|---|---|")
+    print(f"| 6 s, 1 block | {six_wall:.2f} | {six_wall / 6:.3f} | {six_peak:.0f} |")
+    print(f"| 60 s, 12 blocks | {minute_wall:.2f} | {minute_wall / 60:.3f} | {minute_peak:.0f} |")
+    print(f"cost per video second, 60 s vs 6 s: {(minute_wall / 60) / (six_wall / 6):.2f}x; "
+          f"peak memory: {minute_peak / six_peak:.2f}x")
+    print(f"60 s program with cache: first render {first:.2f}s, after editing block 6: {again:.2f}s "
+          f"({again / first:.2f} of the first)")
+
+
+if __name__ == "__main__":
+    main()
