@@ -1,0 +1,87 @@
+"""A character scan before the parser: unclosed strings, unclosed `{`, nesting past the limit.
+
+Lark would report these at the end of the file ("unexpected end of input"), far from the mistake. Here an unclosed
+string is reported on its own line, and an unclosed `{` on the line of the brace (guessed from indentation when
+several are open: a `}` that starts a line closes the last `{` opened on a line indented no deeper).
+"""
+from __future__ import annotations
+
+import re
+
+from hvg.diagnostics import Diagnostic
+from hvg.lang import codes
+from hvg.lang.limits import MAX_NESTING
+
+_HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}(?![0-9A-Za-z_])")
+
+
+def scan(text: str, file: str) -> list[Diagnostic]:
+    """Structural problems of `text`, at most one (later ones would only be echoes of the first)."""
+    lines = text.split("\n")
+    open_braces: list[tuple[int, int, int]] = []   # (line, column, indentation of its line)
+    unclosed: list[tuple[int, int]] = []           # braces that indentation says were left open
+    depth = 0                                      # plain count: decides whether anything is unclosed
+    parens = 0
+    for number, line in enumerate(lines, start=1):
+        indent = len(line) - len(line.lstrip(" \t"))
+        i = 0
+        while i < len(line):
+            char = line[i]
+            if char == "#":
+                hex_color = _HEX_COLOR.match(line, i)
+                if not hex_color:
+                    break                                   # a comment runs to the end of the line
+                i = hex_color.end()
+                continue
+            if char == '"':
+                end = _string_end(line, i)
+                if end < 0:
+                    return [codes.UNCLOSED_STRING.at(
+                        file, number, i + 1, "the string is not closed",
+                        help='add the closing `"` on the same line (a string cannot span lines)')]
+                i = end + 1
+                continue
+            if char == "{":
+                depth += 1
+                open_braces.append((number, i + 1, indent))
+                if depth > MAX_NESTING:
+                    return [_too_deep(file, number, i + 1, "braces `{`")]
+            elif char == "}":
+                depth -= 1
+                if i == indent:                             # a `}` that starts its line closes by indentation
+                    while len(open_braces) > 1 and open_braces[-1][2] > indent:
+                        unclosed.append(open_braces.pop()[:2])
+                if open_braces:
+                    open_braces.pop()
+            elif char == "(":
+                parens += 1
+                if parens > MAX_NESTING:
+                    return [_too_deep(file, number, i + 1, "parentheses `(`")]
+            elif char == ")":
+                parens = max(parens - 1, 0)
+            i += 1
+    unclosed.extend(brace[:2] for brace in open_braces)
+    if depth > 0 and unclosed:
+        line, column = min(unclosed)
+        return [codes.UNCLOSED_BLOCK.at(
+            file, line, column, "this block is never closed (its `{` has no matching `}`)",
+            help="add a `}` where the block ends")]
+    return []
+
+
+def _string_end(line: str, start: int) -> int:
+    """Index of the quote closing the string opened at `start`, or -1 when the line ends first."""
+    i = start + 1
+    while i < len(line):
+        if line[i] == "\\":
+            i += 2
+            continue
+        if line[i] == '"':
+            return i
+        i += 1
+    return -1
+
+
+def _too_deep(file: str, line: int, column: int, what: str) -> Diagnostic:
+    return codes.TOO_DEEP.at(file, line, column, f"{what} are nested more than {MAX_NESTING} deep",
+                             help="split the expression or the program into smaller pieces")
