@@ -53,7 +53,9 @@ def learn_appearance(frames: np.ndarray, masks: np.ndarray, groups: list[list[in
     """
     rng = np.random.default_rng(seed)
     pixels = frames.reshape(-1, 3)
-    owners = masks.reshape(-1)
+    # Edge pixels blend an object with what is behind it; learning them would teach blends as object colours.
+    owners = np.where(_interior(masks), masks, -2).reshape(-1)
+    all_owners = masks.reshape(-1)
     centroids, owner = [], []
 
     def sample(selected: np.ndarray) -> np.ndarray:
@@ -62,17 +64,30 @@ def learn_appearance(frames: np.ndarray, masks: np.ndarray, groups: list[list[in
             index = rng.choice(index, SAMPLE_PIXELS, replace=False)
         return pixels[index]
 
-    background = sample(owners < 0)
+    background = sample(owners == -1)
     if len(background):
         found = kmeans(background, BACKGROUND_COLOURS, seed)
         centroids += list(found)
         owner += [-1] * len(found)
     for g, tracks in enumerate(groups):
         mine = sample(np.isin(owners, tracks))
+        if len(mine) < 4:  # too small to have an interior: take its edge pixels after all
+            mine = sample(np.isin(all_owners, tracks))
         found = kmeans(mine, ENTITY_COLOURS, seed) if len(mine) else np.array([fallback_colors[g]], np.float32)
         centroids += list(found)
         owner += [g] * len(found)
     return AppearanceModel(np.array(centroids, np.float32), np.array(owner, int))
+
+
+def _interior(masks: np.ndarray) -> np.ndarray:
+    """(n, h, w) bool: pixels whose 3x3 neighbourhood has one owner."""
+    padded = np.pad(masks, ((0, 0), (1, 1), (1, 1)), mode="edge")
+    h, w = masks.shape[1:]
+    same = np.ones(masks.shape, bool)
+    for dy in range(3):
+        for dx in range(3):
+            same &= padded[:, dy:dy + h, dx:dx + w] == masks
+    return same
 
 
 def classify(frame: np.ndarray, model: AppearanceModel) -> np.ndarray:

@@ -73,3 +73,13 @@ def make_synthetic(n_frames: int = 24, size: int = 64, discs: tuple[Disc, ...] =
                 boxes[k, i] = box
         frames[k] = np.clip(np.rint(image), 0, 255).astype(np.uint8)
     return SyntheticVideo(frames, masks, boxes, flow, [d.color for d in discs], block_starts or [0])
+
+
+def synthetic_truth(video: SyntheticVideo, fps: float = 12.0):
+    """The `PlanTruth` of a synthetic video: it is its own reference."""
+    from hvg.evaluate.truth import PlanTruth
+    m = video.boxes.shape[1]
+    return PlanTruth(reference=video.frames, masks=video.masks, boxes=video.boxes.astype(np.float64),
+                     flow=video.flow, names=[f"disc[{i}]" for i in range(m)], entities=[f"disc{i}" for i in range(m)],
+                     kinds=["ball"] * m, colors=list(video.colors), opacity=np.ones((len(video.frames), m)),
+                     block_starts=list(video.block_starts), fps=fps)
