@@ -1,4 +1,6 @@
-"""The random program generator: deterministic, valid by construction, and covering the whole vocabulary."""
+"""The random program generator (deterministic, valid by construction, covering the whole vocabulary), and the
+data sets made from it: `synth` on disk and `SyntheticClips` in memory."""
+import json
 import math
 from collections import Counter
 
@@ -8,6 +10,7 @@ from scipy.stats import chisquare
 
 from hvg import ir, motion, vocab
 from hvg.lang.unparse import unparse
+from hvg.world.synth import (DataSetMismatch, SyntheticClips, make_clip, read_clip, screen_boxes, synth)
 from hvg.world.synth_program import ProgramConfig, random_program, random_scene
 
 N_PROGRAMS = 300
@@ -169,3 +172,108 @@ def test_config_is_respected():
         scene = random_scene(rng, config)
         assert (scene.video.width, scene.video.height, scene.video.fps) == (64, 32, 8)
         assert scene.duration == 3.0 and 1 <= len(scene.blocks) <= 2 and 1 <= len(scene.entities) <= 2
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Data sets
+# ---------------------------------------------------------------------------------------------------------------
+
+SMALL = ProgramConfig(size=(32, 32), fps=4, duration=(1.0, 2.0), max_blocks=2, max_entities=2)
+
+
+def box_renderer(timeline):
+    """A stand-in for the preview renderer: each visible track's box filled with its index, in track order."""
+    n, h, w = timeline.n_frames, timeline.height, timeline.width
+    masks = np.full((n, h, w), -1, np.int16)
+    boxes = screen_boxes(timeline)
+    for f in range(n):
+        for k, box in enumerate(boxes[f]):
+            if np.isnan(box).any():
+                continue
+            x0, y0, x1, y1 = (int(np.clip(np.round(v), 0, s)) for v, s in zip(box, (w, h, w, h)))
+            masks[f, y0:y1, x0:x1] = k
+    frames = np.where(masks[..., None] >= 0, 200, 30).astype(np.uint8).repeat(3, axis=-1)
+    return {"frames": frames, "masks": masks, "flow": np.zeros((n, h, w, 2), np.float32)}
+
+
+def test_a_clip_depends_only_on_seed_and_index():
+    a, b = make_clip(5, 3, config=SMALL), make_clip(5, 3, config=SMALL)
+    assert a.source == b.source and np.array_equal(a.boxes, b.boxes, equal_nan=True)
+    assert make_clip(5, 4, config=SMALL).source != a.source
+    default = make_clip(5, 3)
+    assert default.source == random_program(np.random.default_rng([5, 3]))
+
+
+def test_screen_boxes_follow_the_kind_aspect_and_the_visible_frames():
+    clip = make_clip(1, 0)
+    tl = clip.timeline
+    for k, track in enumerate(tl.tracks):
+        assert np.isnan(clip.boxes[~track.visible, k]).all()
+        vis = track.visible & (np.abs(np.sin(np.deg2rad(track.screen_rotation))) < 1e-9)
+        if vis.any():
+            b = clip.boxes[vis, k]
+            np.testing.assert_allclose(b[:, 3] - b[:, 1], track.screen_size[vis] * tl.height, rtol=1e-5)
+            np.testing.assert_allclose((b[:, 2] - b[:, 0]) / (b[:, 3] - b[:, 1]), vocab.KIND_ASPECT[track.kind],
+                                       rtol=1e-4)
+            np.testing.assert_allclose((b[:, 0] + b[:, 2]) / 2, track.screen_x[vis] * tl.width, rtol=1e-5)
+
+
+def test_synth_writes_and_reads_back(tmp_path):
+    synth(3, 9, tmp_path, renderer=box_renderer, config=SMALL)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "00000.json", "00000.npz", "00000.scene", "00001.json", "00001.npz", "00001.scene",
+        "00002.json", "00002.npz", "00002.scene", "index.json"]
+    data = read_clip(tmp_path, 1)
+    clip = make_clip(9, 1, config=SMALL, renderer=box_renderer)
+    assert data["source"] == clip.source
+    assert data["frames"].dtype == np.uint8 and data["frames"].shape == (clip.timeline.n_frames, 32, 32, 3)
+    assert data["masks"].dtype == np.int16 and np.array_equal(data["masks"], clip.masks)
+    assert np.array_equal(data["boxes"], clip.boxes, equal_nan=True)
+    assert data["flow"].shape == (clip.timeline.n_frames, 32, 32, 2)
+    assert [i["instance"] for i in data["meta"]["instances"]] == [t.instance for t in clip.timeline.tracks]
+    # boxes come from the masks when there are masks: tight around the filled pixels
+    f, k = np.argwhere(~np.isnan(clip.boxes[..., 0]))[0]
+    x0, y0, x1, y1 = clip.boxes[f, k].astype(int)
+    assert (clip.masks[f, y0:y1, x0:x1] == k).any() and not (clip.masks[f, :y0] == k).any()
+
+
+def test_synth_resumes_and_refuses_to_mix_data_sets(tmp_path):
+    synth(2, 9, tmp_path, config=SMALL)
+    first = (tmp_path / "00000.npz").stat().st_mtime_ns
+    (tmp_path / "00001.json").unlink()                               # as if interrupted during clip 1
+    seen = []
+    synth(3, 9, tmp_path, config=SMALL, on_clip=seen.append)
+    assert seen == [0, 1, 2] and (tmp_path / "00000.npz").stat().st_mtime_ns == first
+    assert (tmp_path / "00001.json").exists() and (tmp_path / "00002.json").exists()
+    assert json.loads((tmp_path / "index.json").read_text())["count"] == 3
+    with pytest.raises(DataSetMismatch):
+        synth(3, 10, tmp_path, config=SMALL)
+
+
+def test_streaming_yields_the_same_clips_as_synth():
+    stream = SyntheticClips(9, config=SMALL, length=3)
+    assert [c.source for c in stream] == [make_clip(9, i, config=SMALL).source for i in range(3)]
+    dicts = list(SyntheticClips(9, config=SMALL, length=2, start=1, as_dict=True, renderer=box_renderer))
+    assert [d["index"] for d in dicts] == [1, 2] and dicts[0]["frames"].dtype == np.uint8
+
+
+def test_workers_split_the_stream_without_repeats(monkeypatch):
+    import torch.utils.data
+
+    class Info:
+        def __init__(self, id, num_workers):
+            self.id, self.num_workers = id, num_workers
+
+    seen = []
+    for worker in range(3):
+        monkeypatch.setattr(torch.utils.data, "get_worker_info", lambda w=worker: Info(w, 3))
+        seen += [c.index for c in SyntheticClips(0, config=SMALL, length=7)]
+    assert sorted(seen) == list(range(7))
+    assert isinstance(SyntheticClips(0), torch.utils.data.IterableDataset)
+
+
+def test_real_dataloader_with_two_workers():
+    import torch
+    loader = torch.utils.data.DataLoader(SyntheticClips(2, config=SMALL, length=4, as_dict=True),
+                                         batch_size=None, num_workers=2)
+    assert sorted(d["index"] for d in loader) == [0, 1, 2, 3]
