@@ -16,6 +16,15 @@ def psnr_per_frame(video: np.ndarray, reference: np.ndarray, peak: float = 255.0
     return np.minimum(value, PSNR_CAP_DB)
 
 
+def psnr_video(video: np.ndarray, reference: np.ndarray, peak: float = 255.0) -> float:
+    """PSNR in dB of the whole video: the mean squared error over all frames, then the log (capped at 100 dB).
+
+    Unlike a mean of per-frame PSNRs, a few identical frames cannot hide bad ones."""
+    _check_same_shape(video, reference)
+    mse = float(((video.astype(np.float64) - reference.astype(np.float64)) ** 2).mean())
+    return PSNR_CAP_DB if mse == 0 else min(10.0 * np.log10(peak ** 2 / mse), PSNR_CAP_DB)
+
+
 def ssim_per_frame(video: np.ndarray, reference: np.ndarray, peak: float = 255.0) -> np.ndarray:
     """(n,) SSIM of each frame (Wang et al. 2004): gaussian window 11x11, sigma 1.5, K1 0.01, K2 0.03.
 

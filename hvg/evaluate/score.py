@@ -78,7 +78,7 @@ def score_video(frames: np.ndarray, truth: PlanTruth, *, seed: int = 0) -> EvalR
             "epe_moving": flowcheck.moving_endpoint_error(measured, truth.flow),
             "cosine_moving": flowcheck.cosine_agreement(measured, truth.flow),
         },
-        "fidelity": {"psnr": float(psnr.mean()), "ssim": float(ssim.mean())},
+        "fidelity": {"psnr": fidelity.psnr_video(frames, truth.reference), "ssim": float(ssim.mean())},
         "seams": {
             "seam_ratio": seams.seam_ratio(flicker, truth.block_starts),
             "reference_seam_ratio": seams.seam_ratio(reference_flicker, truth.block_starts),

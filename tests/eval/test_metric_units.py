@@ -87,3 +87,10 @@ def test_seam_ratio_and_jumps_on_a_hand_made_series():
     assert seams.jumps(per_pair, [0]) == [10]             # the same step inside a block is
     assert seams.jump_ratio(per_pair, [0]) == pytest.approx(5.0)
     assert np.isnan(seams.seam_ratio(per_pair, [0]))
+
+
+def test_video_psnr_is_not_hidden_by_identical_frames():
+    reference = np.full((4, 8, 8, 3), 100, np.uint8)
+    video = reference.copy()
+    video[0] += 20  # one bad frame: MSE 400 on a quarter of the frames -> mean MSE 100
+    assert fidelity.psnr_video(video, reference) == pytest.approx(10 * np.log10(255 ** 2 / 100))

@@ -1,0 +1,62 @@
+"""What `hvg eval` and `hvg bench` share: loading a program and a video with friendly errors, the rich table."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from hvg.cli.app import fail, stderr, stdout
+
+
+def load_plan(program: Path, reference: str = "preview"):
+    """Compile, resolve and render the reference of `program`; a broken program is one line and a hint."""
+    from hvg.evaluate.pipeline import plan_from_scene
+    if not program.exists():
+        fail(f"{program} does not exist", "check the path to the .scene program")
+    scene = compile_program(program)
+    if reference != "preview":
+        from hvg.backends import BACKENDS
+        if reference not in BACKENDS:
+            fail(f"there is no backend `{reference}`", f"choose one of: {', '.join(BACKENDS)}")
+    return plan_from_scene(scene, reference)
+
+
+def compile_program(program: Path):
+    from hvg.lang import api
+    try:
+        return api.compile_scene(program)
+    except Exception as error:  # the front end's compile error carries the diagnostics
+        if type(error).__name__ in ("CompileError", "SceneError", "CheckError"):
+            fail(f"{program} does not compile: {_first_line(error)}", f"run `hvg check {program}` for details",
+                 exit_code=1)
+        raise
+
+
+def load_video(path: Path, fps: float) -> np.ndarray:
+    from hvg.video.io import OutputError, read_video
+    try:
+        frames, video_fps = read_video(path)
+    except OutputError as error:
+        fail(f"{path}: {error}", error.hint)
+    if video_fps and abs(video_fps - fps) > 0.01:
+        stderr.print(f"[yellow]warning:[/] {path} plays at {video_fps:g} fps but the program says {fps:g} fps; "
+                     "frames are compared one to one", markup=True)
+    return frames
+
+
+def print_table(summary: dict, title: str) -> None:
+    from rich.table import Table
+
+    from hvg.evaluate.table import summary_rows
+    table = Table(title=title, title_justify="left")
+    for column in ("family", "metric", "value", "better"):
+        table.add_column(column, justify="right" if column == "value" else "left")
+    previous = None
+    for family, label, value, better in summary_rows(summary):
+        table.add_row(family if family != previous else "", label, value, better)
+        previous = family
+    stdout.print(table)
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
