@@ -277,3 +277,18 @@ def test_real_dataloader_with_two_workers():
     loader = torch.utils.data.DataLoader(SyntheticClips(2, config=SMALL, length=4, as_dict=True),
                                          batch_size=None, num_workers=2)
     assert sorted(d["index"] for d in loader) == [0, 1, 2, 3]
+
+
+def test_cli_data_synth_writes_programs_and_explains_mistakes(tmp_path, capsys):
+    from hvg.cli.main import main
+    out = tmp_path / "data"
+    args = ["data", "synth", "--out", str(out), "--count", "2", "--seed", "4", "--size", "32x32", "--fps", "4",
+            "--min-seconds", "1", "--max-seconds", "2", "--no-render", "-q"]
+    assert main(args) == 0
+    cli_config = ProgramConfig(size=(32, 32), fps=4, duration=(1.0, 2.0))
+    assert (out / "00001.scene").read_text() == make_clip(4, 1, config=cli_config).source
+    assert main([*args[:-4], "--size", "30x32", "--no-render", "-q"]) == 2
+    assert "multiple of 8" in capsys.readouterr().err
+    args[args.index("--seed") + 1] = "5"
+    assert main(args) == 2
+    assert "different data set" in capsys.readouterr().err
