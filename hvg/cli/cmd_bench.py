@@ -1,0 +1,55 @@
+"""`hvg bench`: render the benchmark suite with one or more backends or checkpoints and score them side by side."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from hvg.cli.app import app, fail, stderr, stdout
+
+
+@app.command()
+def bench(
+    backend: Annotated[Optional[list[str]], typer.Option("--backend", help="a backend to compare (repeatable)")]
+    = None,
+    checkpoint: Annotated[Optional[list[Path]], typer.Option("--checkpoint", help="a builtin-model checkpoint "
+                                                             "to compare (repeatable)")] = None,
+    quality: Annotated[str, typer.Option("--quality", help="render quality preset: draft, standard or final")]
+    = "standard",
+    out: Annotated[Path, typer.Option("--out", help="folder for bench.md and bench.json")] = Path("bench-results"),
+    suite: Annotated[Path, typer.Option("--suite", help="folder of .scene programs")] = Path("benchmarks/suite"),
+    only: Annotated[Optional[str], typer.Option("--only", help="only programs whose file name contains this")]
+    = None,
+) -> None:
+    """Render every program of the suite with each backend/checkpoint, score each video (see `hvg eval`), and
+    write one table with a column group per contender: OUT/bench.md and OUT/bench.json."""
+    import json
+
+    from hvg.backends import BACKENDS
+    from hvg.backends.base import QUALITY_PRESETS
+    from hvg.evaluate.bench import contenders_from, markdown_table, run_bench, suite_programs
+    from hvg.evaluate.score import to_jsonable
+
+    if quality not in QUALITY_PRESETS:
+        fail(f"unknown quality `{quality}`", f"choose one of: {', '.join(QUALITY_PRESETS)}")
+    for name in backend or []:
+        if name not in BACKENDS:
+            fail(f"there is no backend `{name}`", f"choose one of: {', '.join(BACKENDS)}")
+    for path in checkpoint or []:
+        if not path.exists():
+            fail(f"checkpoint {path} does not exist", "give the path of a .safetensors checkpoint")
+    if not suite.is_dir():
+        fail(f"the suite folder {suite} does not exist", "run from the repository root, or pass --suite DIR")
+    programs = suite_programs(suite, only)
+    if not programs:
+        fail(f"no .scene programs in {suite}" + (f" matching `{only}`" if only else ""), "check --suite and --only")
+    contenders = contenders_from(backend or ([] if checkpoint else ["preview"]), [str(p) for p in checkpoint or []])
+
+    result = run_bench(programs, contenders, quality, progress=lambda line: stderr.print(f"bench: {line}"))
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.json").write_text(json.dumps(to_jsonable(result), indent=2, allow_nan=False), encoding="utf-8")
+    table = markdown_table(result)
+    (out / "bench.md").write_text(table, encoding="utf-8")
+    stdout.print(table, markup=False)
+    stderr.print(f"bench: wrote {out / 'bench.md'} and {out / 'bench.json'}")

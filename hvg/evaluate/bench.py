@@ -1,0 +1,112 @@
+"""`hvg bench`: render every program of a suite with each contender, score each video, one table side by side.
+
+A contender is a backend name (`preview`, `builtin`) or a checkpoint of the builtin model. The reference and the
+plan's ground truth are rendered once per program and shared by all contenders.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+# (key in the row, column title, path into the eval summary)
+COLUMNS = (
+    ("iou", "IoU", ("control", "mean_iou")),
+    ("hit", "IoU≥.5", ("control", "share_iou_50")),
+    ("flicker", "flicker", ("coherence", "flicker")),
+    ("warp", "warp err", ("coherence", "warping_error")),
+    ("epe", "EPE mov", ("flow", "epe_moving")),
+    ("cos", "cos", ("flow", "cosine_moving")),
+    ("psnr", "PSNR", ("fidelity", "psnr")),
+    ("ssim", "SSIM", ("fidelity", "ssim")),
+    ("seam", "seam", ("seams", "seam_ratio")),
+)
+
+
+@dataclass(frozen=True)
+class Contender:
+    label: str
+    backend: str
+    checkpoint: str | None = None
+
+
+def contenders_from(backends: list[str], checkpoints: list[str]) -> list[Contender]:
+    """--backend NAME and --checkpoint PATH, in order; a checkpoint is the builtin model with those weights."""
+    found = [Contender(name, name) for name in backends]
+    for path in checkpoints:
+        found.append(Contender(f"builtin:{Path(path).stem}", "builtin", path))
+    return found
+
+
+def suite_programs(suite: Path, only: str | None = None) -> list[Path]:
+    programs = sorted(suite.glob("*.scene"))
+    return [p for p in programs if only is None or only in p.name]
+
+
+def run_bench(programs: list[Path], contenders: list[Contender], quality: str = "standard",
+              progress: Callable[[str], None] | None = None) -> dict:
+    """{"contenders": [...], "programs": [{"program", "seconds", "results": {label: row}}], "means": {...}}."""
+    from hvg.evaluate.cli_support import compile_program
+    from hvg.evaluate.pipeline import evaluate_video, plan_from_scene
+    from hvg.render import RenderSettings, render
+
+    rows = []
+    for program in programs:
+        scene = compile_program(program)
+        plan = plan_from_scene(scene)
+        entry = {"program": program.name, "seconds": plan.truth.n_frames / plan.truth.fps, "results": {}}
+        for contender in contenders:
+            if progress:
+                progress(f"{program.name}: {contender.label}")
+            settings = RenderSettings(backend=contender.backend, checkpoint=contender.checkpoint, quality=quality,
+                                      cache_dir=None)
+            started = time.perf_counter()
+            frames = render(scene, settings=settings)
+            rendered = time.perf_counter()
+            result = evaluate_video(plan, frames)
+            scored = time.perf_counter()
+            row = {key: _dig(result.summary, path) for key, _, path in COLUMNS}
+            row.update(jumps=len(result.summary["seams"]["jumps"]), render_s=rendered - started,
+                       eval_s=scored - rendered)
+            entry["results"][contender.label] = row
+        rows.append(entry)
+    labels = [c.label for c in contenders]
+    means = {label: _means([r["results"][label] for r in rows]) for label in labels}
+    return {"contenders": [c.__dict__ for c in contenders], "quality": quality, "programs": rows, "means": means}
+
+
+def markdown_table(bench: dict) -> str:
+    """One table: a row per program (and the mean), a column group per contender."""
+    labels = [c["label"] for c in bench["contenders"]]
+    titles = [title for _, title, _ in COLUMNS] + ["render s"]
+    keys = [key for key, _, _ in COLUMNS] + ["render_s"]
+    header = "| program | " + " | ".join(f"{label} {title}" for label in labels for title in titles) + " |"
+    lines = [header, "|---" * (1 + len(labels) * len(titles)) + "|"]
+    for entry in [*bench["programs"], {"program": "**mean**", "results": bench["means"]}]:
+        cells = [_cell(entry["results"][label].get(key)) for label in labels for key in keys]
+        lines.append(f"| {entry['program']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def _dig(summary: dict, path: tuple[str, str]) -> float:
+    return summary[path[0]][path[1]]
+
+
+def _means(rows: list[dict]) -> dict:
+    out = {}
+    for key in rows[0] if rows else []:
+        values = np.array([r[key] for r in rows], dtype=float)
+        finite = values[np.isfinite(values)]
+        out[key] = float(finite.mean()) if finite.size else float("nan")
+    return out
+
+
+def _cell(value) -> str:
+    if value is None or (isinstance(value, float) and not np.isfinite(value)):
+        return "n/a"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.3f}" if abs(value) < 10 else f"{value:.1f}"
