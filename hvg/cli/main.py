@@ -27,8 +27,9 @@ _register_commands()
 
 def main(argv: list[str] | None = None) -> int:
     try:
-        app(args=argv, standalone_mode=False)
-        return 0
+        # Without standalone mode click returns (not raises) the code of a `typer.Exit` raised by a command.
+        code = app(args=argv, standalone_mode=False)
+        return code if isinstance(code, int) else 0
     except typer.Exit as done:
         return done.exit_code
     except UserError as error:
