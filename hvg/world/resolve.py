@@ -46,6 +46,13 @@ def nearest_kind_by_spelling(words: str) -> str:
     return best
 
 
+def embedding_word_mapper() -> WordMapper:
+    """The sentence-embedding match onto the kinds (imports torch, so only when asked for)."""
+    from hvg.lower.embed import nearest_vocabulary
+
+    return lambda words: nearest_vocabulary(words, vocab.KINDS)[0]
+
+
 def kind_of(entity: Entity, word_mapper: WordMapper | None = None) -> str:
     if entity.kind in vocab.KINDS:
         return entity.kind

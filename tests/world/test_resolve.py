@@ -206,3 +206,11 @@ def test_resolving_a_60_second_12_block_program_is_fast():
         resolve(program)
         runs.append(time.perf_counter() - t0)
     assert sorted(runs)[2] < 0.1
+
+
+@pytest.mark.slow
+def test_embedding_word_mapper_maps_unknown_words_onto_kinds():
+    from hvg.world.resolve import embedding_word_mapper
+    mapper = embedding_word_mapper()
+    assert mapper("a kitten") in vocab.KINDS
+    assert mapper("an aeroplane flying high") in ("bird", "rocket", "balloon")
