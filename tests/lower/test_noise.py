@@ -223,3 +223,16 @@ def test_make_noise_explains_bad_arguments():
         make_noise("warped", (1, 2, 4, 4), generator=torch.Generator(), flow=torch.zeros(3, 4, 4, 2))
     with pytest.raises(ValueError, match="unknown noise kind"):
         make_noise("pink", (1, 2, 4, 4), generator=torch.Generator())  # type: ignore[arg-type]
+
+
+def test_measured_trajectory_correlation_follows_the_chain(translated):
+    from hvg.lower.noise_stats import neighbour_correlation, same_pixel_correlation, trajectory_correlation
+    noise = translated[0]                                           # one seed: (c, t, h, w)
+    measured = trajectory_correlation(noise, translation_flow(1, 0), max_lag=3)
+    n = CHANNELS * (SIZE - 3) * SIZE * (FRAMES - 3)                  # the fewest pairs, at lag 3
+    for lag, r in enumerate(measured, start=1):
+        assert abs(r - RHO ** lag) < 5 / math.sqrt(n), (lag, r)
+    iid = noise_over_seeds("iid", translation_flow(1, 0))[0]
+    assert all(abs(r) < 5 / math.sqrt(n) for r in trajectory_correlation(iid, translation_flow(1, 0), 3))
+    assert abs(neighbour_correlation(noise)) < 5 / math.sqrt(noise.numel())
+    assert abs(same_pixel_correlation(noise)) < 5 / math.sqrt(noise.numel() / 2)
