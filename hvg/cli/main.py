@@ -39,7 +39,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except Exception as error:  # click's usage errors first, then anything else is a bug
         import click
-        if isinstance(error, click.exceptions.ClickException):
+        from typer import _click as typer_click  # typer raises usage errors from its own copy of click
+        if isinstance(error, (click.exceptions.ClickException, typer_click.exceptions.ClickException)):
             error.show()
             return app_module.EXIT_USAGE
         if isinstance(error, click.exceptions.Abort):
