@@ -1,0 +1,332 @@
+"""The eleven backgrounds, painted once per block as a world-space texture that the camera then looks at.
+
+A texture covers world x in [0, PERIOD) and repeats along x (so a camera can pan forever), and world y in
+[Y_TOP, Y_BOTTOM) (beyond it the edge rows repeat: sky above, ground below). It is painted at DENSITY texture
+pixels per frame pixel so a zoom up to 2x stays sharp. Everything random is seeded from the scene seed and the
+background's own words, never from global state, so the same scene always paints the same texture.
+"""
+from __future__ import annotations
+
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable
+
+import cv2
+import numpy as np
+
+from hvg.world.draw.canvas import Canvas, mix, tone
+from hvg.world.draw.palette import Palette, palette
+
+PERIOD = 2.0          # world x units before the texture repeats
+Y_TOP, Y_BOTTOM = -1.0, 2.0
+DENSITY = 2.0         # texture pixels per frame pixel at level 0
+
+
+@dataclass(frozen=True)
+class BackgroundLook:
+    """Everything that fixes a background's picture (its motion is applied per frame, not painted in)."""
+    kind: str
+    time_of_day: str = "day"
+    weather: str = "clear"
+    color: tuple[int, int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Texture:
+    levels: tuple[np.ndarray, ...]   # (H_l, W_l, 3) uint8, level l at DENSITY / 2**l texture px per frame px
+    water_top: float                 # world y where the `waves` motion starts (Y_TOP: everywhere)
+    density: float = DENSITY
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Painting helpers (all periodic in x)
+# ---------------------------------------------------------------------------------------------------------------
+
+def _smooth(u):
+    u = np.clip(u, 0.0, 1.0)
+    return u * u * (3.0 - 2.0 * u)
+
+
+def _sky(c: Canvas, pal: Palette, horizon: float) -> None:
+    u = _smooth((c.y - (horizon - 1.1)) / 1.1)[..., None]
+    c.paint(np.ones((c.h, c.w), np.float32), (pal.zenith + (pal.horizon - pal.zenith) * u) * np.ones((1, c.w, 1)))
+
+
+def _noise(c: Canvas, rng: np.random.Generator, cells_x: int, cells_y: int) -> np.ndarray:
+    """Smooth value noise in [-1, 1] that tiles along x."""
+    grid = rng.uniform(-1, 1, (cells_y, cells_x)).astype(np.float32)
+    tiled = np.tile(grid, (1, 3))
+    big = cv2.resize(tiled, (3 * c.w, c.h), interpolation=cv2.INTER_CUBIC)
+    return big[:, c.w:2 * c.w]
+
+
+def _ground_below(c: Canvas, ridge: np.ndarray) -> np.ndarray:
+    """Anti-aliased coverage of everything below a per-column ridge line (world y per column)."""
+    return np.clip((c.y - ridge[None, :]) * c.sy + 0.5, 0.0, 1.0).astype(np.float32)
+
+
+def _ridge(c: Canvas, base: float, amplitude: float, rng: np.random.Generator, waves=(1, 2, 3)) -> np.ndarray:
+    x = c.x[0]
+    out = np.full(c.w, base, np.float32)
+    for k in waves:
+        out += amplitude / k * np.sin(2 * np.pi * k * x / PERIOD + rng.uniform(0, 2 * np.pi))
+    return out
+
+
+def _stars(c: Canvas, rng: np.random.Generator, count: int, y_max: float, brightness: float = 1.0) -> None:
+    for _ in range(count):
+        x, y = rng.uniform(0, PERIOD), rng.uniform(Y_TOP, y_max)
+        r = rng.choice([0.003, 0.004, 0.006], p=[0.6, 0.3, 0.1])
+        c.paint(c.circle((x, y), r) * brightness, (255, 250, 235))
+
+
+def _clouds(c: Canvas, rng: np.random.Generator, count: int, y_range, color, alpha: float) -> None:
+    for _ in range(count):
+        x, y = rng.uniform(0, PERIOD), rng.uniform(*y_range)
+        w = rng.uniform(0.12, 0.28)
+        cov = c.ellipse((x, y), (w, w * 0.28))
+        for _ in range(4):
+            dx, dy = rng.uniform(-w * 0.7, w * 0.7), rng.uniform(-w * 0.3, 0.0)
+            cov = np.maximum(cov, c.circle((x + dx, y + dy), w * rng.uniform(0.25, 0.4)))
+        c.paint(cov * alpha, np.asarray(color, np.float32) * c.vertical_light(1.05, 0.85, y - w * 0.5, y + w * 0.3))
+
+
+def _pine(c: Canvas, x: float, base: float, height: float, color) -> None:
+    w = height * 0.32
+    c.paint(c.rect(x - w * 0.1, base - height * 0.15, x + w * 0.1, base), (80, 55, 35))
+    for i, f in enumerate((0.0, 0.3, 0.55)):
+        top = base - height + f * height * 0.7
+        c.paint(c.polygon([(x, top), (x - w * (0.6 + 0.2 * i), top + height * 0.45),
+                           (x + w * (0.6 + 0.2 * i), top + height * 0.45)]), tone(color, 1.0 + 0.08 * i))
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The backgrounds. Each paints the canvas and returns the world y where water (waves) starts.
+# ---------------------------------------------------------------------------------------------------------------
+
+def _plain(c, pal, rng, look) -> float:
+    base = np.asarray(look.color or (226, 222, 214), np.float32) * pal.light
+    shade = 1.0 + 0.04 * _noise(c, rng, 8, 6)[..., None]
+    c.paint(np.ones((c.h, c.w), np.float32), base * shade)
+    return Y_TOP
+
+
+def _sky_bg(c, pal, rng, look) -> float:
+    _sky(c, pal, 1.4)
+    if pal.night:
+        _stars(c, rng, 160, 1.4)
+    _clouds(c, rng, 9, (-0.1, 1.0), pal.lit((250, 250, 252)), 0.9)
+    return Y_TOP
+
+
+def _water(c, pal, rng, top: float, deep=(20, 70, 140), near=(70, 150, 200)) -> None:
+    u = _smooth((c.y - top) / 0.8)[..., None]
+    col = pal.lit(near) + (pal.lit(deep) - pal.lit(near)) * u
+    c.paint(_ground_below(c, np.full(c.w, top, np.float32)), col * np.ones((1, c.w, 1)))
+    crest = pal.lit((225, 240, 250))
+    for _ in range(260):
+        y = top + 0.01 + rng.uniform(0, 1) ** 1.6 * (Y_BOTTOM - top)
+        x = rng.uniform(0, PERIOD)
+        length = 0.02 + 0.06 * (y - top)
+        c.paint(c.line([(x - length, y), (x, y - 0.004), (x + length, y)], 0.004 + 0.004 * (y - top)) * 0.55, crest)
+
+
+def _ocean(c, pal, rng, look) -> float:
+    horizon = 0.42
+    _sky(c, pal, horizon)
+    if pal.night:
+        _stars(c, rng, 90, horizon)
+    _clouds(c, rng, 4, (-0.2, 0.3), pal.lit((250, 250, 252)), 0.8)
+    _water(c, pal, rng, horizon)
+    return horizon
+
+
+def _beach(c, pal, rng, look) -> float:
+    horizon = 0.42
+    _sky(c, pal, horizon)
+    if pal.night:
+        _stars(c, rng, 90, horizon)
+    _clouds(c, rng, 4, (-0.2, 0.3), pal.lit((250, 250, 252)), 0.8)
+    _water(c, pal, rng, horizon)
+    shore = _ridge(c, 0.66, 0.02, rng, (2, 4))
+    c.paint(_ground_below(c, shore - 0.015), pal.lit((240, 245, 240)))            # foam
+    sand = pal.lit((226, 200, 150)) * (1 + 0.06 * _noise(c, rng, 60, 40))[..., None]
+    c.paint(_ground_below(c, shore), sand)
+    c.paint(_ground_below(c, shore) * (1 - _ground_below(c, shore + 0.04)) * 0.5, pal.lit((180, 155, 110)))
+    for _ in range(40):
+        x, y = rng.uniform(0, PERIOD), rng.uniform(0.75, Y_BOTTOM)
+        c.paint(c.ellipse((x, y), (0.008, 0.005)), pal.lit((245, 235, 225)))
+    return horizon
+
+
+def _grass(c, pal, rng, look) -> float:
+    horizon = 0.5
+    _sky(c, pal, horizon)
+    _clouds(c, rng, 5, (-0.2, 0.35), pal.lit((250, 250, 252)), 0.85)
+    c.paint(_ground_below(c, _ridge(c, horizon - 0.04, 0.05, rng)), pal.lit((70, 130, 70)))
+    field = _ridge(c, horizon + 0.03, 0.015, rng, (3, 5))
+    blades = 1 + 0.12 * _noise(c, rng, 400, 30) + 0.08 * _noise(c, rng, 20, 8)
+    c.paint(_ground_below(c, field), pal.lit((95, 175, 75)) * blades[..., None])
+    for _ in range(70):
+        x, y = rng.uniform(0, PERIOD), rng.uniform(horizon + 0.1, Y_BOTTOM)
+        c.paint(c.circle((x, y), 0.006), pal.lit(((250, 240, 90), (250, 250, 250), (240, 120, 160))[rng.integers(3)]))
+    return horizon + 0.03
+
+
+def _desert(c, pal, rng, look) -> float:
+    horizon = 0.55
+    _sky(c, pal, horizon)
+    c.paint(_ground_below(c, _ridge(c, horizon - 0.05, 0.06, rng)), pal.lit((205, 150, 95)))
+    c.paint(_ground_below(c, _ridge(c, horizon + 0.04, 0.05, rng)), pal.lit((225, 175, 110)))
+    near = _ridge(c, horizon + 0.16, 0.06, rng)
+    sand = pal.lit((238, 198, 130)) * (1 + 0.04 * _noise(c, rng, 80, 50))[..., None]
+    c.paint(_ground_below(c, near), sand)
+    for _ in range(4):
+        x, base = rng.uniform(0, PERIOD), rng.uniform(horizon + 0.2, 0.95)
+        green = pal.lit((60, 130, 70))
+        c.paint(c.line([(x, base), (x, base - 0.12)], 0.025), green)
+        c.paint(c.line([(x, base - 0.05), (x - 0.03, base - 0.05), (x - 0.03, base - 0.09)], 0.014), green)
+        c.paint(c.line([(x, base - 0.07), (x + 0.03, base - 0.07), (x + 0.03, base - 0.11)], 0.014), green)
+    return horizon + 0.1
+
+
+def _snow(c, pal, rng, look) -> float:
+    horizon = 0.5
+    _sky(c, pal, horizon)
+    c.paint(_ground_below(c, _ridge(c, horizon - 0.08, 0.08, rng)), pal.lit((215, 225, 240)))
+    for _ in range(14):
+        x = rng.uniform(0, PERIOD)
+        _pine(c, x, horizon + rng.uniform(0.0, 0.06), rng.uniform(0.12, 0.2), pal.lit((40, 85, 65)))
+    ground = _ridge(c, horizon + 0.06, 0.02, rng)
+    c.paint(_ground_below(c, ground), pal.lit((245, 248, 252)) * (1 + 0.03 * _noise(c, rng, 30, 20))[..., None])
+    c.paint(_ground_below(c, ground) * np.clip(_noise(c, rng, 8, 6), 0, 1) * 0.35, pal.lit((185, 205, 235)))
+    return horizon + 0.1
+
+
+def _city(c, pal, rng, look) -> float:
+    street = 0.72
+    _sky(c, pal, street)
+    if pal.night:
+        _stars(c, rng, 60, 0.4)
+    lit = (255, 220, 120) if pal.night or pal.light[2] < 0.8 else (185, 210, 235)
+    x = 0.0
+    while x < PERIOD:
+        w, top = rng.uniform(0.08, 0.16), street - rng.uniform(0.2, 0.58)
+        body = pal.lit(mix((90, 95, 110), tuple(rng.uniform(60, 200, 3)), 0.25))
+        c.paint(c.rect(x, top, x + w, street), body)
+        for wy in np.arange(top + 0.03, street - 0.04, 0.045):
+            for wx in np.arange(x + 0.015, x + w - 0.02, 0.03):
+                on = rng.uniform() < (0.55 if pal.night else 0.9)
+                col = lit if on else tone(body, 0.6)
+                c.paint(c.rect(wx, wy, wx + 0.015, wy + 0.022), np.asarray(col, np.float32) * (1 if pal.night else pal.light))
+        x += w + rng.uniform(0.0, 0.03)
+    c.paint(_ground_below(c, np.full(c.w, street, np.float32)), pal.lit((70, 72, 78)))
+    c.paint(c.rect(0, street, PERIOD, street + 0.03), pal.lit((150, 150, 155)))
+    for lx in np.arange(0.0, PERIOD, 0.12):
+        c.paint(c.rect(lx, 0.86, lx + 0.06, 0.875), pal.lit((235, 215, 90)))
+    return street
+
+
+def _forest(c, pal, rng, look) -> float:
+    horizon = 0.55
+    _sky(c, pal, horizon)
+    c.paint(_ground_below(c, _ridge(c, horizon - 0.06, 0.04, rng)), pal.lit((70, 100, 90)))
+    for layer, (count, size, col) in enumerate(((30, 0.22, (45, 85, 70)), (22, 0.34, (30, 95, 45)),
+                                               (12, 0.5, (22, 70, 35)))):
+        for _ in range(count):
+            x = rng.uniform(0, PERIOD)
+            _pine(c, x, horizon + 0.04 + 0.1 * layer + rng.uniform(0, 0.05), size * rng.uniform(0.8, 1.2),
+                  pal.lit(col))
+        if layer == 0:
+            c.paint(_ground_below(c, np.full(c.w, horizon + 0.05, np.float32)), pal.lit((55, 90, 45)))
+    floor = pal.lit((70, 95, 45)) * (1 + 0.1 * _noise(c, rng, 60, 30))[..., None]
+    c.paint(_ground_below(c, _ridge(c, horizon + 0.22, 0.02, rng)), floor)
+    return horizon + 0.2
+
+
+def _space(c, pal, rng, look) -> float:
+    u = _smooth((c.y - Y_TOP) / (Y_BOTTOM - Y_TOP))[..., None]
+    base = np.asarray((8, 8, 28), np.float32) + (np.asarray((2, 2, 10), np.float32) - (8, 8, 28)) * u
+    c.paint(np.ones((c.h, c.w), np.float32), base * np.ones((1, c.w, 1)))
+    neb = np.clip(_noise(c, rng, 6, 8), 0, 1) ** 2
+    c.paint(neb * 0.5, np.asarray((110, 50, 140), np.float32))
+    neb2 = np.clip(_noise(c, rng, 9, 10), 0, 1) ** 2
+    c.paint(neb2 * 0.35, np.asarray((40, 90, 160), np.float32))
+    _stars(c, rng, 700, Y_BOTTOM)
+    for _ in range(12):
+        x, y = rng.uniform(0, PERIOD), rng.uniform(Y_TOP, Y_BOTTOM)
+        c.paint(c.line([(x - 0.015, y), (x + 0.015, y)], 0.003), (255, 255, 240))
+        c.paint(c.line([(x, y - 0.015), (x, y + 0.015)], 0.003), (255, 255, 240))
+    return Y_TOP
+
+
+def _room(c, pal, rng, look) -> float:
+    floor_y = 0.72
+    wall = np.asarray(look.color or (222, 205, 170), np.float32)
+    indoor = 0.35 + 0.65 * pal.light       # a room is lit from inside too
+    stripes = 1 + 0.05 * (np.sin(c.x * 2 * np.pi * 20) > 0)
+    c.paint(np.ones((c.h, c.w), np.float32), wall * indoor * stripes[..., None])
+    for wx in (0.25, 1.25):                                        # a window per period shows the time of day
+        c.paint(c.rect(wx - 0.17, 0.1, wx + 0.17, 0.5), np.asarray((245, 245, 240), np.float32) * indoor)
+        inner = c.rect(wx - 0.15, 0.12, wx + 0.15, 0.48)
+        u = _smooth((c.y - 0.12) / 0.36)[..., None]
+        c.paint(inner, (pal.zenith + (pal.horizon - pal.zenith) * u) * np.ones((1, c.w, 1)))
+        c.paint(c.rect(wx - 0.006, 0.12, wx + 0.006, 0.48), np.asarray((245, 245, 240), np.float32) * indoor)
+        c.paint(c.rect(wx - 0.15, 0.294, wx + 0.15, 0.306), np.asarray((245, 245, 240), np.float32) * indoor)
+    for px in (0.8, 1.7):                                          # pictures
+        c.paint(c.rect(px - 0.1, 0.2, px + 0.1, 0.38), np.asarray((110, 70, 40), np.float32) * indoor)
+        c.paint(c.rect(px - 0.085, 0.215, px + 0.085, 0.365), np.asarray((120, 170, 200), np.float32) * indoor)
+        c.paint(c.polygon([(px - 0.085, 0.365), (px - 0.02, 0.28), (px + 0.03, 0.33), (px + 0.085, 0.3),
+                           (px + 0.085, 0.365)]), np.asarray((80, 140, 80), np.float32) * indoor)
+    wood = np.asarray((150, 100, 60), np.float32) * indoor
+    grain = 1 + 0.08 * _noise(c, rng, 120, 60) + 0.06 * (np.sin(c.y * 2 * np.pi * 18) > 0.9)
+    c.paint(_ground_below(c, np.full(c.w, floor_y, np.float32)), wood * grain[..., None])
+    c.paint(c.rect(0, floor_y - 0.03, PERIOD, floor_y), np.asarray((245, 240, 230), np.float32) * indoor)
+    return Y_TOP
+
+
+PAINTERS: dict[str, Callable] = {
+    "plain": _plain, "sky": _sky_bg, "beach": _beach, "ocean": _ocean, "grass": _grass, "desert": _desert,
+    "snow": _snow, "city": _city, "forest": _forest, "space": _space, "room": _room,
+}
+
+
+def _weather_paint(c: Canvas, pal: Palette, rng: np.random.Generator, look: BackgroundLook, ground: float) -> None:
+    if look.kind in ("space", "room", "plain"):
+        return
+    if look.weather in ("cloudy", "rain"):
+        grey = (175, 178, 185) if look.weather == "cloudy" else (120, 124, 132)
+        _clouds(c, rng, 14, (Y_TOP + 0.6, min(ground, 1.2) - 0.1), pal.lit(grey), 0.85)
+    if look.weather == "snow":
+        c.paint(_ground_below(c, np.full(c.w, max(ground, 0.3), np.float32)) * 0.45, pal.lit((250, 252, 255)))
+
+
+def _tint(rgb: np.ndarray, color) -> np.ndarray:
+    luma = rgb @ np.asarray([0.299, 0.587, 0.114], np.float32)
+    tinted = luma[..., None] * np.asarray(color, np.float32) / 160.0
+    return rgb * 0.6 + np.clip(tinted, 0, 255) * 0.4
+
+
+@lru_cache(maxsize=48)
+def texture(look: BackgroundLook, width: int, height: int, seed: int) -> Texture:
+    """The painted world of one background look for frames of `width` x `height`, as a small pyramid."""
+    tex_w = int(round(PERIOD * width * DENSITY))
+    tex_h = int(round((Y_BOTTOM - Y_TOP) * height * DENSITY))
+    c = Canvas(1.0, tex_h, width_px=tex_w, origin=(0.0, Y_TOP), scale=(width * DENSITY, height * DENSITY),
+               wrap=PERIOD)
+    key = f"{look.kind}|{look.time_of_day}|{look.weather}|{look.color}"
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, zlib.crc32(key.encode())])
+    pal = palette(look.time_of_day, look.weather)
+    painter = PAINTERS.get(look.kind, _plain)
+    water_top = painter(c, pal, rng, look)
+    _weather_paint(c, pal, rng, look, water_top if water_top > Y_TOP else 1.0)
+    rgb = c.rgb
+    if look.color is not None and look.kind not in ("plain", "room"):
+        rgb = _tint(rgb, look.color)
+    level0 = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
+    levels = [level0]
+    for _ in range(2):
+        prev = levels[-1]
+        levels.append(cv2.resize(prev, (prev.shape[1] // 2, prev.shape[0] // 2), interpolation=cv2.INTER_AREA))
+    return Texture(tuple(levels), water_top)
