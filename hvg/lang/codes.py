@@ -164,6 +164,11 @@ BAD_TRANSITION = _code(
     _HEAD + 'block 0s..3s "A" { ball at (0.5, 0.5) }\nblock 3s..6s "B" { ball at (0.5, 0.5) }\n'
     'transition 3s smooth\n')
 
+INTERNAL_ERROR = _code(
+    "E099", "internal-error", "hvg itself failed on this program (a bug: please report it)",
+    "hvg could not check this program: ...",
+    "")
+
 # ---------------------------------------------------------------------------------------------------------------
 # Warnings (exactly as docs/semantics.md defines them)
 # ---------------------------------------------------------------------------------------------------------------
