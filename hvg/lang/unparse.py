@@ -13,7 +13,8 @@ flat. In particular:
   the same name from block to block. The meaning (who is where, when, and which statements continue which)
   is kept; only the names of the extra instances change.
 
-Numbers print minimally (`0.5`, `3s`, `1.25s`), strings are escaped, and the output is what `hvg fmt` prints.
+Numbers print minimally (`0.5`, `3s`, `1.25s`), strings are escaped (line breaks in a string become spaces, the
+one change of meaning unparse makes), and the output is laid out exactly as `hvg fmt` lays it out.
 """
 from __future__ import annotations
 
@@ -26,15 +27,13 @@ from hvg import ir, vocab
 INDENT = "  "
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-# Words the grammar reserves: an entity named like one of these could not be parsed back.
-KEYWORDS = frozenset(
-    "video entity let group repeat in block chunk background camera transition use style at moves bounces orbits "
-    "enters exits keys ease height times radius turns from to size fades spins cut smooth crossfade".split()
-)
+# Words that start a statement in a block: an entity named like one of these could not be placed. (The
+# contextual lexer reads every other keyword as a name where a name is expected.)
+KEYWORDS = frozenset(("background", "camera", "style", "chunk", "repeat", "let"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Literals (shared with hvg.lang.fmt)
+# Literals
 # ---------------------------------------------------------------------------------------------------------------
 
 def format_number(value: float) -> str:
@@ -50,6 +49,8 @@ def format_number(value: float) -> str:
 
 
 def format_time(seconds: float) -> str:
+    if seconds < 0:
+        raise ValueError(f"cannot write a negative time ({seconds!r}s): the timeline starts at 0s")
     return f"{format_number(seconds)}s"
 
 
@@ -57,11 +58,12 @@ def format_point(point: ir.Point) -> str:
     return f"({format_number(point[0])}, {format_number(point[1])})"
 
 
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": " ", "\r": " ", "\t": " "}
 
 
 def format_string(text: str) -> str:
-    """A double-quoted string literal; backslash, quote and line breaks are escaped."""
+    """A double-quoted string literal: backslash and quote escaped. A string cannot span lines, so line breaks
+    and tabs (which a generated description may hold) become spaces."""
     return '"' + "".join(_ESCAPES.get(ch, ch) for ch in text) + '"'
 
 
