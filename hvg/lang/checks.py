@@ -236,7 +236,7 @@ def position_warnings(ctx: CheckContext) -> Iterator[Diagnostic]:
                 if jump > TELEPORT_DISTANCE and round(placement.start, 6) not in transition_times:
                     yield ctx.at(codes.TELEPORT, placement, f"`{instance}` jumps from {_point(previous_end)} to "
                                  f"{_point(start)} at {seconds(placement.start)} with no transition",
-                                 f"start it where it was ({_point(previous_end)}), or declare "
+                                 f"start it where it was, at {_point(previous_end)}, or declare "
                                  f"`transition {seconds(placement.start)} cut` if the jump is meant")
             if _always_offscreen(placement, previous_end, entity, kw, scene.video.fps):
                 yield ctx.at(codes.ALWAYS_OFFSCREEN, placement, f"`{instance}` is outside the frame for the whole "

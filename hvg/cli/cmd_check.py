@@ -1,0 +1,93 @@
+"""`hvg check`: lint .scene programs like a compiler. Diagnostics go to stdout (like ruff); never imports torch.
+
+Exit 0 clean (warnings allowed), 1 errors found, 2 usage or I/O error (a file that cannot be read).
+"""
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from hvg.cli.app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, app, exit_with, stderr, stdout
+
+
+class OutputFormat(str, Enum):
+    human = "human"
+    json = "json"
+
+
+class CheckBackend(str, Enum):
+    none = "none"
+    builtin = "builtin"
+
+
+@app.command()
+def check(
+    files: Annotated[list[Path], typer.Argument(help="The .scene programs to check (`-` reads standard input).",
+                                                show_default=False)],
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="human: source lines and carets; json: "
+                                                        "only a JSON array of diagnostics on stdout.")]
+    = OutputFormat.human,
+    backend: Annotated[CheckBackend, typer.Option(help="builtin: also say (as infos) what the built-in model will "
+                                                  "draw for each free word.")] = CheckBackend.none,
+) -> None:
+    """Check programs for errors and warnings without rendering anything."""
+    from hvg.lang.api import check as check_source
+    from hvg.lang.report import render, summary, to_json
+
+    sources: dict[str, list[str]] = {}
+    found = []
+    unreadable = 0
+    for path in files:
+        name = str(path)
+        if name == "-":
+            text = sys.stdin.read()
+            result = check_source(text, file="<stdin>", backend=_backend(backend))
+            sources["<stdin>"] = text.splitlines()
+        else:
+            problem = _unreadable(path)
+            if problem:
+                stderr.print(f"error: cannot read {name}: {problem}", markup=False)
+                unreadable += 1
+                continue
+            result = check_source(path, file=name, backend=_backend(backend))
+        found.extend(result.diagnostics)
+    if output_format is OutputFormat.json:
+        stdout.out(to_json(found), highlight=False)
+    else:
+        for diagnostic in found:
+            stdout.print(render(diagnostic, lambda file, line: _line(sources, file, line)), end="")
+        if files and len(files) > unreadable:
+            stdout.print(summary(found, len(files) - unreadable), markup=False)
+    if unreadable:
+        exit_with(EXIT_USAGE)
+    exit_with(EXIT_FINDINGS if any(d.severity == "error" for d in found) else EXIT_OK)
+
+
+def _backend(backend: CheckBackend) -> str | None:
+    return None if backend is CheckBackend.none else backend.value
+
+
+def _unreadable(path: Path) -> str:
+    if not path.exists():
+        return "no such file"
+    if not path.is_file():
+        return "not a file"
+    try:
+        with path.open("rb"):
+            return ""
+    except OSError as error:
+        return error.strerror or str(error)
+
+
+def _line(sources: dict[str, list[str]], file: str, line: int) -> str | None:
+    if file not in sources:
+        try:
+            sources[file] = Path(file).read_text(encoding="utf-8", errors="replace").splitlines()
+        except (OSError, ValueError):
+            sources[file] = []
+    lines = sources[file]
+    return lines[line - 1] if 0 < line <= len(lines) else None

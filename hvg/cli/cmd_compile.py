@@ -1,0 +1,50 @@
+"""`hvg compile`: a program to its IR as JSON (the input of resolve, lower and render). Exit 1 on errors."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from hvg.cli.app import EXIT_FINDINGS, app, exit_with, fail, stderr, stdout
+
+
+@app.command(name="compile")
+def compile_command(
+    file: Annotated[Path, typer.Argument(help="The .scene program to compile.", show_default=False)],
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Where to write the IR JSON "
+                                                   "(default: stdout).")] = None,
+) -> None:
+    """Compile a program to its IR (JSON): lets evaluated, groups expanded, `use` files inlined."""
+    from hvg.lang.api import check
+    from hvg.lang.report import render
+
+    if not file.is_file():
+        fail(f"cannot read {file}: {'no such file' if not file.exists() else 'not a file'}",
+             "give the path of a .scene program")
+    result = check(file)
+    text = {}
+    for diagnostic in result.diagnostics:
+        stderr.print(render(diagnostic, lambda name, line: _line(text, name, line)), end="")
+    if result.errors or result.scene is None:
+        stderr.print(f"{file}: not compiled, {len(result.errors)} error(s)", markup=False)
+        exit_with(EXIT_FINDINGS)
+    data = result.scene.model_dump_json(indent=2)
+    if output is None:
+        stdout.out(data, highlight=False)
+        return
+    try:
+        output.write_text(data + "\n", encoding="utf-8")
+    except OSError as error:
+        fail(f"cannot write {output}: {error.strerror or error}")
+    stderr.print(f"wrote {output}", markup=False)
+
+
+def _line(cache: dict[str, list[str]], name: str, line: int) -> str | None:
+    if name not in cache:
+        try:
+            cache[name] = Path(name).read_text(encoding="utf-8", errors="replace").splitlines()
+        except OSError:
+            cache[name] = []
+    lines = cache[name]
+    return lines[line - 1] if 0 < line <= len(lines) else None
