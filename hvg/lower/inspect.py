@@ -67,17 +67,20 @@ def _upscale(rgb: np.ndarray) -> Image.Image:
 
 
 def flow_to_rgb(motion: np.ndarray, scale: float | None = None) -> np.ndarray:
-    """(2, h, w) flow -> (h, w, 3) uint8: hue = direction, brightness = speed (white = still)."""
+    """(2, h, w) flow -> (h, w, 3) uint8: hue = direction, saturation = sqrt(speed / scale) (white = still), the
+    square root so that slow background motion still shows next to a fast object."""
     import cv2
     dx, dy = motion
     speed = np.hypot(dx, dy)
     scale = scale or max(float(speed.max()), 1e-6)
     angle = (np.degrees(np.arctan2(dy, dx)) % 360) / 2                  # OpenCV hue is 0..180
-    hsv = np.stack([angle, np.clip(speed / scale, 0, 1) * 255, np.full_like(speed, 255)], -1).astype(np.uint8)
+    hsv = np.stack([angle, np.sqrt(np.clip(speed / scale, 0, 1)) * 255, np.full_like(speed, 255)], -1).astype(np.uint8)
     return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)
 
 
-def _layout_panel(info: BlockInspection, column: int, names: list[str], frame_size: tuple[int, int]) -> Image.Image:
+def _layout_panel(info: BlockInspection, column: int, names: list[str], entities: list[int],
+                  frame_size: tuple[int, int]) -> Image.Image:
+    """Occupancy in grey; each instance's box in its entity's colour, labelled with the instance's name."""
     frame = info.frames[column]
     occupancy = info.conditioning.occupancy[0, frame].numpy()
     image = _upscale(np.repeat((255 - 90 * occupancy)[..., None], 3, -1))
@@ -86,10 +89,11 @@ def _layout_panel(info: BlockInspection, column: int, names: list[str], frame_si
     for index, box in enumerate(info.boxes[column]):
         if np.isnan(box).any():
             continue
-        color = PALETTE[index % len(PALETTE)]
+        color = PALETTE[entities[index] % len(PALETTE)]
         x0, y0, x1, y1 = box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy
         draw.rectangle([x0, y0, x1, y1], outline=color, width=2)
-        draw.text((max(x0 + 2, 1), max(y0 + 1, 1)), names[index], fill=color, font=FONT)
+        label_y = y0 - 12 if y0 >= 12 else y1 + 1                        # above the box, else below it
+        draw.text((min(max(x0, 1), PANEL - 6 * len(names[index])), label_y), names[index], fill=color, font=FONT)
     return image
 
 
@@ -180,9 +184,11 @@ def render_inspection(info: BlockInspection, timeline: Timeline, title: str = ""
     draw.text((8, 20), f"frames {cond.frame_range[0]}..{cond.frame_range[1] - 1}, grid {cond.grid[0]}x{cond.grid[1]}, "
               f"instances: {', '.join(cond.instances) or 'none'}", fill=(80, 80, 80), font=FONT)
     names = [track.instance for track in timeline.tracks]
+    entity_order = list(dict.fromkeys(track.entity for track in timeline.tracks))
+    entities = [entity_order.index(track.entity) for track in timeline.tracks]
     for column, frame in enumerate(info.frames):
         x = LABEL_W + column * (PANEL + 6)
-        panels = [_layout_panel(info, column, names, (timeline.height, timeline.width)),
+        panels = [_layout_panel(info, column, names, entities, (timeline.height, timeline.width)),
                   _colour_panel(info, column), _motion_panel(info, column, max(speed, 1e-6)),
                   _noise_panel(info, column)]
         for row, panel in enumerate(panels):

@@ -1,0 +1,58 @@
+"""`hvg inspect FILE --block N -o out.png`: writes the picture; a user's mistake is one line with a hint."""
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from hvg.cli.main import main
+from hvg.lower import embed as embedding
+
+PROGRAM = '''video "Two" { size 64x64; fps 8; seed 2 }
+
+entity dot = ball { color blue }
+
+block 0s..1s "A blue ball sits" {
+  dot at (0.3, 0.5)
+}
+
+block 1s..2s "The camera pans past it" {
+  camera pan (0.2, 0)
+  dot moves (0.3, 0.5) -> (0.7, 0.5)
+}
+'''
+
+
+@pytest.fixture
+def program(tmp_path, monkeypatch):
+    monkeypatch.setenv("HVG_CACHE_DIR", str(tmp_path / "cache"))
+    embedding.clear_memory_cache()
+    path = tmp_path / "two.scene"
+    path.write_text(PROGRAM)
+    return path
+
+
+def test_inspect_writes_a_png(program, tmp_path, capsys):
+    out = tmp_path / "block1.png"
+    assert main(["inspect", str(program), "--block", "1", "-o", str(out)]) == 0
+    image = Image.open(out)
+    assert image.width >= 560 and image.height >= 600
+    printed = capsys.readouterr().out
+    assert "wrote" in printed and "frames 8..15" in printed
+
+
+def test_default_output_sits_next_to_the_program(program):
+    assert main(["inspect", str(program)]) == 0
+    assert program.with_suffix(".block0.png").is_file()
+
+
+def test_mistakes_are_one_line_with_a_hint(program, capsys):
+    assert main(["inspect", str(program), "--block", "7"]) == 2
+    err = capsys.readouterr().err
+    assert "block 7 does not exist" in err and "--block 0..1" in err and "Traceback" not in err
+    assert main(["inspect", str(program.with_name("missing.scene"))]) == 2
+    assert "no such file" in capsys.readouterr().err
+    broken = program.with_name("broken.scene")
+    broken.write_text("video { size 64x64 }\nblock 0s..1s { nope }\n")
+    assert main(["inspect", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "hvg check" in err and "Traceback" not in err
