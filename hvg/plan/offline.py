@@ -86,7 +86,8 @@ def split_conflicts(beats: list[Beat]) -> list[Beat]:
                 result.append(current)
                 offset = cut + 1 if breaks else cut
                 current = Beat(beat.words[offset:], present=[t for t in action.subjects],
-                               backgrounds=beat.backgrounds, time=beat.time, weather=beat.weather, style=beat.style)
+                               backgrounds=beat.backgrounds, settings_places=beat.settings_places,
+                               time=beat.time, weather=beat.weather, style=beat.style)
                 moving = set()
             current.actions.append(action)
             if _base(action):
@@ -343,9 +344,8 @@ class OfflinePlanner:
     # -- one block ----------------------------------------------------------------------------------------------
 
     def _update_settings(self, beat: Beat) -> None:
-        strong = [p for p in beat.backgrounds if p not in ("sky", "snow", "plain")]
-        if strong:
-            self.settings.background = strong[0]
+        if beat.settings_places:
+            self.settings.background = beat.settings_places[0]
         if beat.time:
             self.settings.time = beat.time
         if beat.weather:

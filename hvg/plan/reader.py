@@ -17,6 +17,8 @@ from hvg.plan import lexicon as lx
 # Synonyms that are also common non-nouns ("the sun rose", "a present"): a noun only after a determiner,
 # a number or a colour.
 _AMBIGUOUS_NOUNS = frozenset("rose present figure block home duck crow swallow puff mist smoke building".split())
+# "flies over the sea" says where a path goes, not that the scene moves to the sea.
+_PATH_PREPOSITIONS = frozenset("over above across along past toward towards under beneath by".split())
 _CONTINUES = frozenset(", | and or but".split()) | lx.CONCURRENT_WORDS
 _SAME_PLURAL = frozenset("fish goldfish salmon trout".split())
 _CHASE_VERBS = frozenset("chase chases chasing chased approach approaches approaching approached follow follows "
@@ -64,6 +66,7 @@ class Beat:
     actions: list[Action] = field(default_factory=list)
     present: list[int] = field(default_factory=list)   # things named in this beat (placed even without a verb)
     backgrounds: list[str] = field(default_factory=list)
+    settings_places: list[str] = field(default_factory=list)  # places the beat happens in ("in the city")
     time: str | None = None
     weather: str | None = None
     style: str | None = None
@@ -296,6 +299,9 @@ class _Reader:
             place = lx.PLACE_PLURALS.get(word) or (_background(word) if word not in lx.MOTION_VERBS else None)
             if place:
                 (weak_places if place in lx.WEAK_BACKGROUNDS else strong_places).append(place)
+                preposition = next((w for w in reversed(words[max(0, i - 3):i]) if w in lx.PREPOSITIONS), None)
+                if place not in lx.WEAK_BACKGROUNDS and preposition not in _PATH_PREPOSITIONS:
+                    beat.settings_places.append(place)
             i += 1
         if pending and action is None:
             pass  # things named with no verb: placed where they stand
