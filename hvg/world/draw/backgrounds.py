@@ -75,30 +75,41 @@ def _ridge(c: Canvas, base: float, amplitude: float, rng: np.random.Generator, w
 
 
 def _stars(c: Canvas, rng: np.random.Generator, count: int, y_max: float, brightness: float = 1.0) -> None:
-    for _ in range(count):
-        x, y = rng.uniform(0, PERIOD), rng.uniform(Y_TOP, y_max)
-        r = rng.choice([0.003, 0.004, 0.006], p=[0.6, 0.3, 0.1])
-        c.paint(c.circle((x, y), r) * brightness, (255, 250, 235))
+    xs, ys = rng.uniform(0, PERIOD, count), rng.uniform(Y_TOP, y_max, count)
+    rs = rng.choice([0.003, 0.004, 0.006], p=[0.6, 0.3, 0.1], size=count)
+    c.paint(c.circles(zip(zip(xs, ys), rs)) * brightness, (255, 250, 235))
 
 
 def _clouds(c: Canvas, rng: np.random.Generator, count: int, y_range, color, alpha: float) -> None:
+    bodies, tops, flats = [], [], []
     for _ in range(count):
         x, y = rng.uniform(0, PERIOD), rng.uniform(*y_range)
         w = rng.uniform(0.12, 0.28)
-        cov = c.ellipse((x, y), (w, w * 0.28))
+        flats.append((x, y, w))
         for _ in range(4):
             dx, dy = rng.uniform(-w * 0.7, w * 0.7), rng.uniform(-w * 0.3, 0.0)
-            cov = np.maximum(cov, c.circle((x + dx, y + dy), w * rng.uniform(0.25, 0.4)))
-        c.paint(cov * alpha, np.asarray(color, np.float32) * c.vertical_light(1.05, 0.85, y - w * 0.5, y + w * 0.3))
+            r = w * rng.uniform(0.25, 0.4)
+            bodies.append(((x + dx, y + dy), r))
+            tops.append(((x + dx - r * 0.15, y + dy - r * 0.25), r * 0.7))
+    body = c.circles(bodies)
+    for x, y, w in flats:
+        body = np.maximum(body, c.ellipse((x, y), (w, w * 0.28)))
+    col = np.asarray(color, np.float32)
+    c.paint(body * alpha, col * 0.86)
+    c.paint(c.circles(tops) * body * alpha, np.minimum(col * 1.06, 255))
 
 
-def _pine(c: Canvas, x: float, base: float, height: float, color) -> None:
-    w = height * 0.32
-    c.paint(c.rect(x - w * 0.1, base - height * 0.15, x + w * 0.1, base), (80, 55, 35))
+def _pines(c: Canvas, trees, color) -> None:
+    """Many pines at once: trees of (x, base, height)."""
+    trunks = [[(x - h * 0.032, base - h * 0.15), (x + h * 0.032, base - h * 0.15), (x + h * 0.032, base),
+               (x - h * 0.032, base)] for x, base, h in trees]
+    c.paint(c.polygons(trunks), (80, 55, 35))
     for i, f in enumerate((0.0, 0.3, 0.55)):
-        top = base - height + f * height * 0.7
-        c.paint(c.polygon([(x, top), (x - w * (0.6 + 0.2 * i), top + height * 0.45),
-                           (x + w * (0.6 + 0.2 * i), top + height * 0.45)]), tone(color, 1.0 + 0.08 * i))
+        tiers = []
+        for x, base, h in trees:
+            w, top = h * 0.32, base - h + f * h * 0.7
+            tiers.append([(x, top), (x - w * (0.6 + 0.2 * i), top + h * 0.45), (x + w * (0.6 + 0.2 * i), top + h * 0.45)])
+        c.paint(c.polygons(tiers), tone(color, 1.0 + 0.08 * i))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -107,7 +118,7 @@ def _pine(c: Canvas, x: float, base: float, height: float, color) -> None:
 
 def _plain(c, pal, rng, look) -> float:
     base = np.asarray(look.color or (226, 222, 214), np.float32) * pal.light
-    shade = 1.0 + 0.04 * _noise(c, rng, 8, 6)[..., None]
+    shade = 1.0 + 0.015 * _noise(c, rng, 8, 6)[..., None]
     c.paint(np.ones((c.h, c.w), np.float32), base * shade)
     return Y_TOP
 
@@ -125,11 +136,15 @@ def _water(c, pal, rng, top: float, deep=(20, 70, 140), near=(70, 150, 200)) -> 
     col = pal.lit(near) + (pal.lit(deep) - pal.lit(near)) * u
     c.paint(_ground_below(c, np.full(c.w, top, np.float32)), col * np.ones((1, c.w, 1)))
     crest = pal.lit((225, 240, 250))
+    buckets: dict[int, list] = {0: [], 1: [], 2: []}
     for _ in range(260):
         y = top + 0.01 + rng.uniform(0, 1) ** 1.6 * (Y_BOTTOM - top)
         x = rng.uniform(0, PERIOD)
         length = 0.02 + 0.06 * (y - top)
-        c.paint(c.line([(x - length, y), (x, y - 0.004), (x + length, y)], 0.004 + 0.004 * (y - top)) * 0.55, crest)
+        buckets[min(2, int((y - top) / 0.35))].append([(x - length, y), (x, y - 0.004), (x + length, y)])
+    for b, items in buckets.items():
+        if items:
+            c.paint(c.lines(items, 0.004 + 0.004 * b) * 0.55, crest)
 
 
 def _ocean(c, pal, rng, look) -> float:
@@ -154,9 +169,8 @@ def _beach(c, pal, rng, look) -> float:
     sand = pal.lit((226, 200, 150)) * (1 + 0.06 * _noise(c, rng, 60, 40))[..., None]
     c.paint(_ground_below(c, shore), sand)
     c.paint(_ground_below(c, shore) * (1 - _ground_below(c, shore + 0.04)) * 0.5, pal.lit((180, 155, 110)))
-    for _ in range(40):
-        x, y = rng.uniform(0, PERIOD), rng.uniform(0.75, Y_BOTTOM)
-        c.paint(c.ellipse((x, y), (0.008, 0.005)), pal.lit((245, 235, 225)))
+    shells = zip(zip(rng.uniform(0, PERIOD, 40), rng.uniform(0.75, Y_BOTTOM, 40)), [0.006] * 40)
+    c.paint(c.circles(shells), pal.lit((245, 235, 225)))
     return horizon
 
 
@@ -168,9 +182,9 @@ def _grass(c, pal, rng, look) -> float:
     field = _ridge(c, horizon + 0.03, 0.015, rng, (3, 5))
     blades = 1 + 0.12 * _noise(c, rng, 400, 30) + 0.08 * _noise(c, rng, 20, 8)
     c.paint(_ground_below(c, field), pal.lit((95, 175, 75)) * blades[..., None])
-    for _ in range(70):
-        x, y = rng.uniform(0, PERIOD), rng.uniform(horizon + 0.1, Y_BOTTOM)
-        c.paint(c.circle((x, y), 0.006), pal.lit(((250, 240, 90), (250, 250, 250), (240, 120, 160))[rng.integers(3)]))
+    for col in ((250, 240, 90), (250, 250, 250), (240, 120, 160)):
+        spots = zip(zip(rng.uniform(0, PERIOD, 25), rng.uniform(horizon + 0.1, Y_BOTTOM, 25)), [0.006] * 25)
+        c.paint(c.circles(spots), pal.lit(col))
     return horizon + 0.03
 
 
@@ -195,12 +209,11 @@ def _snow(c, pal, rng, look) -> float:
     horizon = 0.5
     _sky(c, pal, horizon)
     c.paint(_ground_below(c, _ridge(c, horizon - 0.08, 0.08, rng)), pal.lit((215, 225, 240)))
-    for _ in range(14):
-        x = rng.uniform(0, PERIOD)
-        _pine(c, x, horizon + rng.uniform(0.0, 0.06), rng.uniform(0.12, 0.2), pal.lit((40, 85, 65)))
+    _pines(c, [(rng.uniform(0, PERIOD), horizon + rng.uniform(0.0, 0.06), rng.uniform(0.12, 0.2)) for _ in range(14)],
+           pal.lit((40, 85, 65)))
     ground = _ridge(c, horizon + 0.06, 0.02, rng)
     c.paint(_ground_below(c, ground), pal.lit((245, 248, 252)) * (1 + 0.03 * _noise(c, rng, 30, 20))[..., None])
-    c.paint(_ground_below(c, ground) * np.clip(_noise(c, rng, 8, 6), 0, 1) * 0.35, pal.lit((185, 205, 235)))
+    c.paint(_ground_below(c, ground) * np.clip(_noise(c, rng, 16, 10), 0, 1) * 0.2, pal.lit((185, 205, 235)))
     return horizon + 0.1
 
 
@@ -210,21 +223,25 @@ def _city(c, pal, rng, look) -> float:
     if pal.night:
         _stars(c, rng, 60, 0.4)
     lit = (255, 220, 120) if pal.night or pal.light[2] < 0.8 else (185, 210, 235)
-    x = 0.0
-    while x < PERIOD:
-        w, top = rng.uniform(0.08, 0.16), street - rng.uniform(0.2, 0.58)
+    lit_windows, x = [], 0.0
+    while x < PERIOD - 0.05:
+        w, top = min(rng.uniform(0.08, 0.16), PERIOD - x), street - rng.uniform(0.2, 0.58)
         body = pal.lit(mix((90, 95, 110), tuple(rng.uniform(60, 200, 3)), 0.25))
         c.paint(c.rect(x, top, x + w, street), body)
+        dark = []
         for wy in np.arange(top + 0.03, street - 0.04, 0.045):
             for wx in np.arange(x + 0.015, x + w - 0.02, 0.03):
                 on = rng.uniform() < (0.55 if pal.night else 0.9)
-                col = lit if on else tone(body, 0.6)
-                c.paint(c.rect(wx, wy, wx + 0.015, wy + 0.022), np.asarray(col, np.float32) * (1 if pal.night else pal.light))
+                (lit_windows if on else dark).append([(wx, wy), (wx + 0.015, wy), (wx + 0.015, wy + 0.022),
+                                                      (wx, wy + 0.022)])
+        if dark:
+            c.paint(c.polygons(dark), tone(body, 0.6))
         x += w + rng.uniform(0.0, 0.03)
+    c.paint(c.polygons(lit_windows), np.asarray(lit, np.float32) * (1 if pal.night else pal.light))
     c.paint(_ground_below(c, np.full(c.w, street, np.float32)), pal.lit((70, 72, 78)))
     c.paint(c.rect(0, street, PERIOD, street + 0.03), pal.lit((150, 150, 155)))
-    for lx in np.arange(0.0, PERIOD, 0.12):
-        c.paint(c.rect(lx, 0.86, lx + 0.06, 0.875), pal.lit((235, 215, 90)))
+    dashes = [[(lx, 0.86), (lx + 0.06, 0.86), (lx + 0.06, 0.875), (lx, 0.875)] for lx in np.arange(0.0, PERIOD, 0.12)]
+    c.paint(c.polygons(dashes), pal.lit((235, 215, 90)))
     return street
 
 
@@ -234,10 +251,8 @@ def _forest(c, pal, rng, look) -> float:
     c.paint(_ground_below(c, _ridge(c, horizon - 0.06, 0.04, rng)), pal.lit((70, 100, 90)))
     for layer, (count, size, col) in enumerate(((30, 0.22, (45, 85, 70)), (22, 0.34, (30, 95, 45)),
                                                (12, 0.5, (22, 70, 35)))):
-        for _ in range(count):
-            x = rng.uniform(0, PERIOD)
-            _pine(c, x, horizon + 0.04 + 0.1 * layer + rng.uniform(0, 0.05), size * rng.uniform(0.8, 1.2),
-                  pal.lit(col))
+        _pines(c, [(rng.uniform(0, PERIOD), horizon + 0.04 + 0.1 * layer + rng.uniform(0, 0.05),
+                    size * rng.uniform(0.8, 1.2)) for _ in range(count)], pal.lit(col))
         if layer == 0:
             c.paint(_ground_below(c, np.full(c.w, horizon + 0.05, np.float32)), pal.lit((55, 90, 45)))
     floor = pal.lit((70, 95, 45)) * (1 + 0.1 * _noise(c, rng, 60, 30))[..., None]
@@ -254,10 +269,10 @@ def _space(c, pal, rng, look) -> float:
     neb2 = np.clip(_noise(c, rng, 9, 10), 0, 1) ** 2
     c.paint(neb2 * 0.35, np.asarray((40, 90, 160), np.float32))
     _stars(c, rng, 700, Y_BOTTOM)
-    for _ in range(12):
-        x, y = rng.uniform(0, PERIOD), rng.uniform(Y_TOP, Y_BOTTOM)
-        c.paint(c.line([(x - 0.015, y), (x + 0.015, y)], 0.003), (255, 255, 240))
-        c.paint(c.line([(x, y - 0.015), (x, y + 0.015)], 0.003), (255, 255, 240))
+    crosses = []
+    for x, y in zip(rng.uniform(0, PERIOD, 12), rng.uniform(Y_TOP, Y_BOTTOM, 12)):
+        crosses += [[(x - 0.015, y), (x + 0.015, y)], [(x, y - 0.015), (x, y + 0.015)]]
+    c.paint(c.lines(crosses, 0.003), (255, 255, 240))
     return Y_TOP
 
 

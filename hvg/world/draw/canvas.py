@@ -79,6 +79,28 @@ class Canvas:
                       cv2.LINE_AA, SHIFT)
         return self._done(m)
 
+    # -- many primitives in one mask (much faster than one paint each) ---------------------------------------
+    def circles(self, items) -> np.ndarray:
+        """One mask for many circles: items of (centre, radius)."""
+        m = self._new()
+        for centre, radius in items:
+            r = max(1, int(round(radius * self.sy * ONE)))
+            for dx in self._shifts():
+                c = tuple(int(v) for v in self._px([centre], dx)[0])
+                cv2.circle(m, c, r, 255, -1, cv2.LINE_AA, SHIFT)
+        return self._done(m)
+
+    def polygons(self, items) -> np.ndarray:
+        m = self._new()
+        cv2.fillPoly(m, [self._px(points, dx) for points in items for dx in self._shifts()], 255, cv2.LINE_AA, SHIFT)
+        return self._done(m)
+
+    def lines(self, items, width: float) -> np.ndarray:
+        m = self._new()
+        cv2.polylines(m, [self._px(points, dx) for points in items for dx in self._shifts()], False, 255,
+                      self._len(width), cv2.LINE_AA, SHIFT)
+        return self._done(m)
+
     def rect(self, x0: float, y0: float, x1: float, y1: float) -> np.ndarray:
         return self.polygon([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
 

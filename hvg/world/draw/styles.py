@@ -15,7 +15,7 @@ LUMA = np.asarray([0.299, 0.587, 0.114], np.float32)
 PICO8 = np.asarray([(0, 0, 0), (29, 43, 83), (126, 37, 83), (0, 135, 81), (171, 82, 54), (95, 87, 79),
                     (194, 195, 199), (255, 241, 232), (255, 0, 77), (255, 163, 0), (255, 236, 39), (0, 228, 54),
                     (41, 173, 255), (131, 118, 156), (255, 119, 168), (255, 204, 170)], np.float32)
-PIXEL_BLOCK = 4         # frame pixels per art pixel at 128 px high (scaled with the frame)
+PIXEL_BLOCK = 3         # frame pixels per art pixel at 128 px high (scaled with the frame)
 
 
 def _u8(x: np.ndarray) -> np.ndarray:
@@ -50,10 +50,10 @@ def _paper(h: int, w: int, seed: int) -> np.ndarray:
 
 def _edges(img: np.ndarray) -> np.ndarray:
     """Soft edge strength 0..1 from the luma gradient."""
-    g = cv2.GaussianBlur(_gray(img), (3, 3), 0)
+    g = cv2.GaussianBlur(_gray(img), (5, 5), 1.1)
     gx = cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)
     gy = cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)
-    return np.clip(np.sqrt(gx * gx + gy * gy) / 180.0, 0.0, 1.0)
+    return np.clip((np.sqrt(gx * gx + gy * gy) - 40.0) / 140.0, 0.0, 1.0)   # texture noise stays below 40
 
 
 def flat(img, frame, seed):
@@ -70,15 +70,14 @@ def pastel(img, frame, seed):
 def neon(img, frame, seed):
     f = img.astype(np.float32)
     hsv = cv2.cvtColor(img, cv2.COLOR_RGB2HSV)
-    hsv[..., 1] = 255
+    hsv[..., 1] = np.maximum(hsv[..., 1], 200)
     hsv[..., 2] = 255
     vivid = cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB).astype(np.float32)
-    edge = _edges(img)
-    edge = cv2.dilate(edge, np.ones((2, 2), np.uint8))[..., None]
-    k = max(3, (img.shape[0] // 32) | 1)
-    glow = cv2.GaussianBlur(vivid * edge, (k * 2 + 1, k * 2 + 1), 0)
-    base = f * np.asarray((0.18, 0.14, 0.3), np.float32)
-    return _u8(base + glow * 1.8 + vivid * edge * 0.9)
+    edge = _edges(img)[..., None]
+    k = max(1, img.shape[0] // 48)
+    glow = cv2.GaussianBlur(vivid * edge, (0, 0), k * 1.5)
+    base = f * np.asarray((0.2, 0.16, 0.32), np.float32)
+    return _u8(base + glow * 1.6 + vivid * edge * 0.8)
 
 
 def noir(img, frame, seed):
@@ -102,15 +101,17 @@ def sketch(img, frame, seed):
 
 def watercolor(img, frame, seed):
     h, w = img.shape[:2]
-    smooth = cv2.bilateralFilter(img, 5, 40, 5)
-    smooth = cv2.bilateralFilter(smooth, 5, 40, 5)
-    f = smooth.astype(np.float32)
-    bleed = cv2.GaussianBlur(f, (0, 0), max(1.0, h / 96))
-    f = f * 0.55 + bleed * 0.45
-    rim = np.clip((bleed - smooth.astype(np.float32)) @ LUMA / 40.0, 0, 1)[..., None]   # pigment pools at edges
-    f = f * (1.0 - 0.25 * rim)
-    f = f * 0.85 + 255.0 * 0.15
-    return _u8(f * _paper(h, w, seed))
+    smooth = cv2.bilateralFilter(img, 5, 50, 5)
+    smooth = cv2.bilateralFilter(smooth, 5, 50, 5)
+    f = np.round(smooth.astype(np.float32) / 24.0) * 24.0                      # flat washes of pigment
+    bleed = cv2.GaussianBlur(f, (0, 0), max(1.2, h / 64))
+    f = f * 0.45 + bleed * 0.55
+    pool = cv2.Laplacian(cv2.GaussianBlur(f @ LUMA, (0, 0), 1.0), cv2.CV_32F, ksize=3)
+    f = f * (1.0 - np.clip(-pool / 60.0, 0, 0.3))[..., None]                    # pigment pools at wash edges
+    f = f * 0.8 + 255.0 * 0.2
+    rng = np.random.default_rng([seed & 0xFFFFFFFF, 0x3A7E])
+    grain = cv2.GaussianBlur(rng.standard_normal((h, w)).astype(np.float32), (0, 0), 0.8)[..., None]
+    return _u8(f * (1.0 + 0.5 * (_paper(h, w, seed) - 1.0)) * (1.0 + 0.02 * grain))
 
 
 def pixel(img, frame, seed):
