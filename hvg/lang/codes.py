@@ -151,11 +151,11 @@ BAD_ATTRIBUTE_VALUE = _code(
     'entity ball = ball { size big }\n' + _BLOCK)
 TOO_DEEP = _code(
     "E026", "too-deep", "braces, parentheses or group calls nested past the limit (hvg.lang.limits)",
-    "group calls are nested 33 deep, over the limit of 32",
+    "parentheses `(` are nested more than 64 deep",
     _HEAD + 'block 0s..1s "A" { ball at ' + "(" * 70 + "0.5" + ")" * 70 + ' }\n')
 TOO_LARGE = _code(
     "E027", "too-large", "the file, the number of blocks or the video's frames x pixels pass a limit",
-    "the video is 4096 frames of 2048x2048 pixels, over the limit of 4294967296 pixel-frames",
+    "the video is 4800 frames of 2048x2048 pixels, over the limit of 4294967296 pixel-frames",
     'video "T" { size 2048x2048; fps 120 }\nentity ball = ball\n'
     'block 0s..40s "Long" { ball at (0.5, 0.5) }\n')
 BAD_TRANSITION = _code(

@@ -13,6 +13,7 @@ from hvg.lang import codes
 from hvg.lang.limits import MAX_NESTING
 
 _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}(?![0-9A-Za-z_])")
+_BAD_HEX = re.compile(r"#[0-9A-Za-z_]+")     # `color #12g` would otherwise silently become a comment
 
 
 def scan(text: str, file: str) -> list[Diagnostic]:
@@ -30,6 +31,12 @@ def scan(text: str, file: str) -> list[Diagnostic]:
             if char == "#":
                 hex_color = _HEX_COLOR.match(line, i)
                 if not hex_color:
+                    bad = _BAD_HEX.match(line, i)
+                    if bad and line[:i].rstrip().endswith("color"):
+                        return [codes.UNKNOWN_VALUE.at(
+                            file, number, i + 1, f"`{bad.group(0)}` is not a color",
+                            help="a color is a name like `red` or `#rrggbb` with six hex digits (0-9, a-f)",
+                            end_column=bad.end() + 1)]
                     break                                   # a comment runs to the end of the line
                 i = hex_color.end()
                 continue
