@@ -1,6 +1,6 @@
 """Lowering speed: one 3-second block at 128x128 (12 fps, 36 frames, grid 16x16), and noise generation rates.
 
-    .venv/bin/python benchmarks/bench_lower.py [--runs 9] [--program FILE.scene --block N]
+    .venv/bin/python benchmarks/bench_lower.py [--runs 9] [--threads 1] [--program FILE.scene --block N]
 
 - lower (flow given): `lower(scene, 0, timeline=..., flow=...)` with the embedding model loaded and its cache warm,
   the renderer's flow already computed: the lowering's own work (embeddings, layout maps, vectors);
@@ -63,9 +63,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--program", type=Path, help="a .scene program instead of the built-in beach block")
     parser.add_argument("--block", type=int, default=0)
+    parser.add_argument("--threads", type=int, default=1, help="torch threads (1: steadier on a shared machine)")
     args = parser.parse_args()
     os.environ.setdefault("HVG_CACHE_DIR", tempfile.mkdtemp(prefix="hvg-bench-"))
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    torch.set_num_threads(args.threads)
 
     if args.program:
         from hvg.lang.api import compile_scene

@@ -48,19 +48,21 @@ def downsample_flow(flow, factor: int) -> torch.Tensor:
     return rearrange(pooled, "t c h w -> t h w c") / factor
 
 
-def transport_sources(flow_frame: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Nearest-pixel transport with de-duplication for one frame's backward flow (h, w, 2).
+def transport_sources(flow: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Nearest-pixel transport with de-duplication for backward flow (..., h, w, 2): one frame or a stack.
 
-    Returns (source, owns): `source` (h*w,) long, the flat index of the previous frame's pixel each target reads;
-    `owns` (h*w,) bool, True where that source is inside the frame and this target is the one that uses it.
-    A source claimed by several targets goes to the target whose exact (unrounded) source is nearest to the
+    Returns (source, owns), each (..., h*w): `source` (long) the flat index of the previous frame's pixel each
+    target reads; `owns` (bool) True where that source is inside the frame and this target is the one that uses
+    it. A source claimed by several targets goes to the target whose exact (unrounded) source is nearest to the
     source pixel's centre, ties to the first in raster order; the choice depends on the flow only, never on noise.
     """
-    height, width, _ = flow_frame.shape
+    *batch, height, width, _ = flow.shape
+    flow = flow.reshape(-1, height, width, 2)
+    frames, pixels = flow.shape[0], height * width
     ys, xs = torch.meshgrid(torch.arange(height, dtype=torch.float32), torch.arange(width, dtype=torch.float32),
                             indexing="ij")
-    exact_x = (xs + flow_frame[..., 0]).reshape(-1)
-    exact_y = (ys + flow_frame[..., 1]).reshape(-1)
+    exact_x = (xs + flow[..., 0]).reshape(frames, pixels)
+    exact_y = (ys + flow[..., 1]).reshape(frames, pixels)
     finite = torch.isfinite(exact_x) & torch.isfinite(exact_y)
     exact_x, exact_y = torch.where(finite, exact_x, -1.0), torch.where(finite, exact_y, -1.0)
     source_x, source_y = torch.round(exact_x), torch.round(exact_y)
@@ -69,11 +71,12 @@ def transport_sources(flow_frame: torch.Tensor) -> tuple[torch.Tensor, torch.Ten
     # Rank every target by how far its exact source lies from the rounded one; the lowest rank claims a source.
     distance = torch.where(inside, (exact_x - source_x) ** 2 + (exact_y - source_y) ** 2, torch.inf)
     rank = torch.empty_like(source)
-    rank[torch.argsort(distance, stable=True)] = torch.arange(source.numel())
-    best = torch.full((height * width,), source.numel(), dtype=torch.long)
-    best = best.scatter_reduce(0, source[inside], rank[inside], reduce="amin")
-    owns = inside & (best[source] == rank)
-    return source, owns
+    rank.scatter_(1, torch.argsort(distance, dim=1, stable=True),
+                  torch.arange(pixels).expand(frames, pixels).contiguous())
+    claim = torch.where(inside, source, pixels)                      # outside: a dummy slot nobody reads
+    best = torch.full((frames, pixels + 1), pixels, dtype=torch.long).scatter_reduce(1, claim, rank, reduce="amin")
+    owns = inside & (best.gather(1, source) == rank)
+    return source.reshape(*batch, pixels), owns.reshape(*batch, pixels)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -105,14 +108,14 @@ def warped_noise(flow, channels: int, *, generator: torch.Generator, correlation
     if previous_last is not None and tuple(previous_last.shape) != (channels, height, width):
         raise ValueError(f"previous_last must be {(channels, height, width)}, got {tuple(previous_last.shape)}")
     keep, renew = correlation, (1.0 - correlation ** 2) ** 0.5
+    sources, owners = transport_sources(flow)                        # (t, h*w) each, all frames at once
     out = torch.empty_like(fresh)
     previous = None if previous_last is None else previous_last.detach().to("cpu", torch.float32).reshape(channels, -1)
     for frame in range(frames):
-        current = fresh[:, frame].reshape(channels, -1).clone()
+        current = fresh[:, frame].reshape(channels, -1)
         if previous is not None:
-            source, owns = transport_sources(flow[frame])
-            carried = previous[:, source[owns]]
-            current[:, owns] = keep * carried + renew * current[:, owns]
+            carried = previous[:, sources[frame]]                      # (c, h*w), read only where owned
+            current = torch.where(owners[frame], keep * carried + renew * current, current)
         out[:, frame] = current.reshape(channels, height, width)
         previous = current
     return out.to(dtype)
