@@ -45,14 +45,16 @@ def _box(c: Canvas, col) -> None:
 
 
 def _star(c: Canvas, col) -> None:
-    r_out, r_in = 0.5 / math.cos(math.radians(18)), 0.5 / math.cos(math.radians(18)) * 0.42
-    height = r_out * (1 + math.cos(math.radians(36)))
-    cy = r_out - height / 2          # centres the star's box vertically
+    # A regular star is 1.05x as wide as tall: fill the height and squash x by 5% so it fills its square box.
+    r_out = 1.0 / (1.0 + math.cos(math.radians(36)))
+    r_in = r_out * 0.42
+    squash = 0.5 / (r_out * math.sin(math.radians(72)))
+    cy = r_out - 0.5
     pts = []
     for i in range(10):
         a = math.radians(-90 + 36 * i)
         r = r_out if i % 2 == 0 else r_in
-        pts.append((r * math.cos(a), cy + r * math.sin(a)))
+        pts.append((squash * r * math.cos(a), cy + r * math.sin(a)))
     for i in range(10):
         a, b = pts[i], pts[(i + 1) % 10]
         light = 1.3 if i % 2 == 0 else 0.8
@@ -90,10 +92,10 @@ def _house(c: Canvas, col) -> None:
 
 
 def _car(c: Canvas, col) -> None:
-    c.paint(c.polygon([(-0.52, -0.08), (-0.34, -0.46), (0.32, -0.46), (0.55, -0.08)]),
+    c.paint(c.polygon([(-0.52, -0.08), (-0.34, -0.5), (0.32, -0.5), (0.55, -0.08)]),
             np.asarray(col) * c.vertical_light(1.15, 0.95, -0.5, 0.0))                    # cabin
-    c.paint(c.polygon([(-0.42, -0.1), (-0.29, -0.38), (-0.03, -0.38), (-0.03, -0.1)]), GLASS)
-    c.paint(c.polygon([(0.03, -0.1), (0.03, -0.38), (0.28, -0.38), (0.44, -0.1)]), GLASS)
+    c.paint(c.polygon([(-0.42, -0.1), (-0.28, -0.42), (-0.03, -0.42), (-0.03, -0.1)]), GLASS)
+    c.paint(c.polygon([(0.03, -0.1), (0.03, -0.42), (0.28, -0.42), (0.44, -0.1)]), GLASS)
     c.paint(c.rounded_rect(-1.0, -0.14, 1.0, 0.3, 0.1), np.asarray(col) * c.vertical_light(1.2, 0.75, -0.14, 0.3))
     c.paint(c.line([(-0.9, 0.06), (0.9, 0.06)], 0.02), tone(col, 0.6))
     c.paint(c.rounded_rect(0.86, -0.06, 1.0, 0.04, 0.03), (255, 240, 150))              # headlight
@@ -118,17 +120,17 @@ def _bird(c: Canvas, col) -> None:
 
 
 def _fish(c: Canvas, col) -> None:
-    c.paint(c.polygon([(-0.45, 0.0), (-0.9, -0.42), (-0.78, 0.0), (-0.9, 0.42)]), tone(col, 0.75))   # tail
-    c.paint(c.polygon([(-0.15, -0.28), (0.05, -0.5), (0.25, -0.3)]), tone(col, 0.7))                 # dorsal fin
-    c.paint(c.polygon([(0.0, 0.28), (-0.05, 0.5), (0.2, 0.3)]), tone(col, 0.7))                       # belly fin
-    body = c.ellipse((0.07, 0.0), (0.58, 0.34))
+    c.paint(c.polygon([(-0.25, 0.0), (-0.9, -0.42), (-0.75, 0.0), (-0.9, 0.42)]), tone(col, 0.75))   # tail
+    c.paint(c.polygon([(0.05, -0.28), (0.25, -0.5), (0.45, -0.3)]), tone(col, 0.7))                  # dorsal fin
+    c.paint(c.polygon([(0.2, 0.28), (0.15, 0.5), (0.4, 0.3)]), tone(col, 0.7))                        # belly fin
+    body = c.ellipse((0.28, 0.0), (0.62, 0.34))
     c.paint(body, np.asarray(col) * c.vertical_light(1.25, 0.75, -0.34, 0.34))
-    for x in (-0.25, -0.05):
+    for x in (-0.05, 0.15):
         c.paint(c.ellipse((x, 0.0), (0.05, 0.25)) * body, tone(col, 0.8))
-    c.paint(c.ellipse((0.36, 0.0), (0.03, 0.2), 0) * body, tone(col, 0.6))                       # gill
-    c.paint(c.circle((0.47, -0.08), 0.075), WHITE)
-    c.paint(c.circle((0.49, -0.08), 0.04), INK)
-    c.paint(c.line([(0.6, 0.1), (0.52, 0.12)], 0.02), tone(col, 0.4))                          # mouth
+    c.paint(c.ellipse((0.56, 0.0), (0.03, 0.2), 0) * body, tone(col, 0.6))                       # gill
+    c.paint(c.circle((0.68, -0.08), 0.075), WHITE)
+    c.paint(c.circle((0.7, -0.08), 0.04), INK)
+    c.paint(c.line([(0.86, 0.1), (0.77, 0.12)], 0.02), tone(col, 0.4))                          # mouth
 
 
 def _boat(c: Canvas, col) -> None:
@@ -190,11 +192,11 @@ def _cloud(c: Canvas, col) -> None:
 
 
 def _sun(c: Canvas, col) -> None:
-    for i in range(10):
-        a = math.radians(36 * i - 90)
+    for i in range(12):
+        a = math.radians(30 * i)
         tip = (0.5 * math.cos(a), 0.5 * math.sin(a))
-        s1 = (0.36 * math.cos(a - 0.13), 0.36 * math.sin(a - 0.13))
-        s2 = (0.36 * math.cos(a + 0.13), 0.36 * math.sin(a + 0.13))
+        s1 = (0.36 * math.cos(a - 0.12), 0.36 * math.sin(a - 0.12))
+        s2 = (0.36 * math.cos(a + 0.12), 0.36 * math.sin(a + 0.12))
         c.paint(c.polygon([s1, tip, s2]), tone(col, 1.1))
     disc = c.circle((0, 0), 0.3)
     glow = np.clip(1.25 - 0.5 * np.hypot(c.x + 0.08, c.y + 0.08) / 0.3, 0.7, 1.3)[..., None]

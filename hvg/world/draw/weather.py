@@ -85,7 +85,7 @@ def snow(rgb: np.ndarray, frame: int, fps: int, seed: int, strength: float = 1.0
 @lru_cache(maxsize=16)
 def _fog_alpha(width: int, height: int) -> np.ndarray:
     y = (np.arange(height, dtype=np.float32) + 0.5) / height
-    band = 0.35 + 0.3 * np.exp(-((y - 0.6) / 0.25) ** 2)
+    band = 0.25 + 0.3 * np.exp(-((y - 0.6) / 0.25) ** 2)
     return np.repeat(band[:, None], width, 1)
 
 
