@@ -126,14 +126,16 @@ def _style(rng: np.random.Generator, config: ProgramConfig) -> str:
 def _background(rng: np.random.Generator, config: ProgramConfig) -> ir.Background:
     kind = _pick(rng, vocab.BACKGROUNDS)
     free = rng.random() < config.p_free_words
+    motion_kind = _pick(rng, vocab.BACKGROUND_MOTIONS) if rng.random() < 0.6 else None
+    strength = _round(rng.uniform(0.1, 1.0), 2)
     return ir.Background(
         kind=_free_words(rng, kind, vocab.BACKGROUND_SYNONYMS, BACKGROUND_ADJECTIVES) if free else kind,
         free_words=free,
         time=_pick(rng, vocab.TIMES_OF_DAY) if rng.random() < 0.7 else None,
         weather=_pick(rng, vocab.WEATHERS) if rng.random() < 0.6 else None,
         color=_color(rng) if rng.random() < 0.15 else None,
-        motion=_pick(rng, vocab.BACKGROUND_MOTIONS) if rng.random() < 0.6 else None,
-        strength=_round(rng.uniform(0.1, 1.0), 2))
+        motion=motion_kind,
+        strength=strength if motion_kind else 1.0)   # a strength is written only with a motion
 
 
 def _camera(rng: np.random.Generator, config: ProgramConfig) -> list[ir.CameraOp]:

@@ -1,6 +1,6 @@
 """resolve: Scene -> Timeline, against analytic answers from docs/semantics.md."""
-import math
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -214,3 +214,24 @@ def test_embedding_word_mapper_maps_unknown_words_onto_kinds():
     mapper = embedding_word_mapper()
     assert mapper("a kitten") in vocab.KINDS
     assert mapper("an aeroplane flying high") in ("bird", "rocket", "balloon")
+
+
+CONFORMANCE_OK = Path(__file__).resolve().parents[2].parent / "shared" / "conformance" / "ok"
+
+
+def test_every_conformance_ok_program_resolves():
+    from hvg.lang.api import compile_scene
+    programs = sorted(CONFORMANCE_OK.glob("*.scene"))
+    assert programs, f"the conformance set is missing: expected it at {CONFORMANCE_OK}"
+    for path in programs:
+        scene = compile_scene(path)
+        tl = resolve(scene)
+        assert tl.n_frames == round(scene.duration * scene.video.fps)
+        assert tl.blocks[0].start_frame == 0 and tl.blocks[-1].end_frame == tl.n_frames
+        assert all(a.end_frame == b.start_frame for a, b in zip(tl.blocks, tl.blocks[1:]))
+        placed = {p.instance for b in scene.blocks for p in b.all_placements()}
+        assert {t.instance for t in tl.tracks} == placed
+        for track in tl.tracks:
+            assert track.visible.any() and track.kind in vocab.KINDS, (path.name, track.instance)
+            for a in (track.x, track.y, track.screen_x, track.screen_y, track.screen_size):
+                assert np.isfinite(a[track.visible]).all()

@@ -32,6 +32,17 @@ def test_program_text_is_the_unparsed_scene():
     assert random_program(np.random.default_rng(3)) == unparse(random_scene(np.random.default_rng(3)))
 
 
+def test_generated_programs_check_clean_and_compile_back_to_the_same_scene():
+    from hvg.ir import semantic_dump
+    from hvg.lang.api import check
+    rng = np.random.default_rng(99)
+    for _ in range(60):
+        scene = random_scene(rng)
+        result = check(unparse(scene))
+        assert result.diagnostics == [], [f"{d.line}: {d.code} {d.message}" for d in result.diagnostics]
+        assert semantic_dump(result.scene) == semantic_dump(scene)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Valid by construction: the checker's rules, re-checked here independently of the checker
 # ---------------------------------------------------------------------------------------------------------------
