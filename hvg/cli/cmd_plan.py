@@ -52,6 +52,7 @@ def plan(
                                            "cached.")] = False,
     render: Annotated[bool, typer.Option("--render", help="Render the finished program next to it "
                                          "(`story.mp4`).")] = False,
+    render_backend: Annotated[str, typer.Option(help="Backend for --render: auto, builtin or preview.")] = "auto",
 ) -> None:
     """Draft a program from a prompt; every draft is checked and repaired until clean."""
     from hvg.plan.errors import PlanError
@@ -64,6 +65,8 @@ def plan(
         fail(f"{output} already exists", "pass --force to overwrite it, or choose another -o")
     if render and output is None:
         fail("--render needs an output file", "add -o story.scene")
+    if render and output.with_suffix(".mp4").exists() and not force:
+        fail(f"{output.with_suffix('.mp4')} already exists", "pass --force to overwrite it")
     name = _backend_name(backend, endpoint, model)
     plan_backend = _make_backend(name, endpoint, model, api_key_env, timeout=timeout, retries=retries,
                                  temperature=temperature, seed=seed, max_tokens=max_tokens)
@@ -85,7 +88,7 @@ def plan(
         cached = " (from the cache)" if result.from_cache else ""
         stderr.print(f"wrote {output}{cached}", markup=False)
     if render:
-        _render(output, force)
+        _render(output, force, render_backend)
     exit_with(EXIT_OK)
 
 
@@ -168,25 +171,32 @@ def _report(result, output: Path | None) -> None:
     errors = sum(d.severity == "error" for d in result.diagnostics)
     stderr.print(f"error: the plan still has {errors} error{'s' if errors != 1 else ''} after "
                  f"{result.requests} draft{'s' if result.requests != 1 else ''}", markup=False)
-    if result.source is None:
+    kept = result.source or result.last_answer  # with no program read, the model's answer itself
+    if not kept:
         return
     if output is not None:
         from hvg.plan.cache import write_atomic
         draft = output.with_name(output.name + ".draft")
-        write_atomic(draft, result.source)
+        write_atomic(draft, kept)
         stderr.print(f"  help: the last draft is in {draft}; fix it by hand and run `hvg check {draft}`",
                      markup=False)
     else:
         stderr.print("  help: the last draft follows; save it, fix it and run `hvg check` on it", markup=False)
-        stderr.out(result.source, highlight=False)
+        stderr.out(kept, highlight=False)
 
 
-def _render(output: Path, force: bool) -> None:
+def _render(output: Path, force: bool, backend: str) -> None:
     try:
-        from hvg.render import render_scene
+        from hvg.render import RenderSettings, render_scene
     except ImportError as error:
         fail(f"cannot render: the render pipeline is not available ({error})",
              f"render later with `hvg render {output}`")
+    from hvg.backends import BackendUnavailable
+    from hvg.video.io import OutputError
+
     video = output.with_suffix(".mp4")
-    report = render_scene(output, video, force=force)
+    try:
+        report = render_scene(output, video, settings=RenderSettings(backend=backend), force=force)
+    except (OutputError, BackendUnavailable) as error:
+        fail(f"the plan is in {output}, but it was not rendered: {error}", error.hint)
     stderr.print(f"rendered {report.output} ({report.frames} frames, {report.backend})", markup=False)

@@ -25,6 +25,7 @@ class PlanResult:
     requests: int                    # answers asked of the backend
     transcript: list[dict[str, str]] = field(default_factory=list)
     from_cache: bool = False
+    last_answer: str = ""            # the backend's last answer, as it came (kept when it held no program)
 
 
 def refine(prompt: str, backend: Backend, *, rounds: int = 3, checker: checking.Checker | None = None,
@@ -38,7 +39,7 @@ def refine(prompt: str, backend: Backend, *, rounds: int = 3, checker: checking.
     can_repair = getattr(backend, "can_repair", True)
     last_source: str | None = None
     diagnostics: list[Diagnostic] = []
-    requests = 0
+    requests, answer = 0, ""
     for round_index in range(rounds + 1):
         answer = backend.answer(prompt, transcript)
         requests += 1
@@ -49,7 +50,8 @@ def refine(prompt: str, backend: Backend, *, rounds: int = 3, checker: checking.
             last_source = draft.source
             diagnostics = list(check(draft.source, file=file).diagnostics)
             if not checking.errors(diagnostics):
-                return PlanResult(checking.tidy(draft.source, file), True, diagnostics, requests, transcript)
+                return PlanResult(checking.tidy(draft.source, file), True, diagnostics, requests, transcript,
+                                  last_answer=answer)
         if on_round:
             on_round(round_index, diagnostics)
         if not can_repair or round_index == rounds:
@@ -57,4 +59,4 @@ def refine(prompt: str, backend: Backend, *, rounds: int = 3, checker: checking.
         transcript = [*transcript, {"role": "assistant", "content": answer[:8000]},
                       {"role": "user", "content": messages.repair_message(checking.errors(diagnostics)
                                                                           or diagnostics, draft.source)}]
-    return PlanResult(last_source, False, diagnostics, requests, transcript)
+    return PlanResult(last_source, False, diagnostics, requests, transcript, last_answer=answer)

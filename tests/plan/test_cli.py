@@ -1,0 +1,90 @@
+"""`hvg plan` through the CLI: output files, no overwrite without --force, the cache, failures, --render."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hvg.cli.main import main
+from hvg.lang.api import check
+from hvg.plan.messages import _EXAMPLE
+
+from .chat_server import Reply, completion
+
+KEY = "sk-cli-secret-0123456789abcdef"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("HVG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("HVG_API_KEY", KEY)
+
+
+def chat_args(url: str, *more: str) -> list[str]:
+    return ["plan", "a red ball bounces", "--endpoint", url, "--model", "m", "--retries", "0", *more]
+
+
+def test_offline_plan_to_a_file_and_to_stdout(tmp_path, capsys):
+    story = tmp_path / "story.scene"
+    assert main(["plan", "A red ball bounces along a beach at sunset", "-o", str(story)]) == 0
+    assert check(story.read_text(), file="story.scene").diagnostics == []
+    assert main(["plan", "A gull flies over the harbor"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("video ") and "look \"gull\"" in out
+
+
+def test_an_existing_output_is_kept_without_force(tmp_path, capsys):
+    story = tmp_path / "story.scene"
+    story.write_text("mine")
+    assert main(["plan", "a ball", "-o", str(story)]) == 2
+    assert story.read_text() == "mine" and "--force" in capsys.readouterr().err
+    assert main(["plan", "a ball", "-o", str(story), "--force"]) == 0
+    assert story.read_text().startswith("video ")
+
+
+def test_a_chat_plan_is_cached_and_paid_for_once(chat_server, tmp_path, capsys):
+    chat_server.script(Reply(body=completion(json.dumps(_EXAMPLE))))
+    assert main(chat_args(chat_server.url, "-o", str(tmp_path / "a.scene"))) == 0
+    assert main(chat_args(chat_server.url, "-o", str(tmp_path / "b.scene"))) == 0
+    assert len(chat_server.requests) == 1 and "from the cache" in capsys.readouterr().err
+    assert (tmp_path / "a.scene").read_text() == (tmp_path / "b.scene").read_text()
+    assert main(chat_args(chat_server.url, "-o", str(tmp_path / "c.scene"), "--no-cache")) == 0
+    assert len(chat_server.requests) == 2
+    assert main(chat_args(chat_server.url, "-o", str(tmp_path / "d.scene"), "--seed", "5")) == 0
+    assert len(chat_server.requests) == 3  # other settings, another plan
+
+
+def test_a_plan_that_stays_broken_exits_1_and_keeps_the_draft(chat_server, tmp_path, capsys):
+    broken = json.loads(json.dumps(_EXAMPLE))
+    broken["blocks"][0]["placements"][0]["entity"] = "bal"
+    chat_server.script(Reply(body=completion(json.dumps(broken))))
+    story = tmp_path / "story.scene"
+    assert main(chat_args(chat_server.url, "-o", str(story), "--rounds", "1")) == 1
+    err = capsys.readouterr().err
+    assert "E002" in err and "after 2 drafts" in err and "round 1" in err
+    assert not story.exists() and "bal bounces" in (tmp_path / "story.scene.draft").read_text()
+    assert len(chat_server.requests) == 2
+
+
+def test_an_error_status_is_one_line_with_the_key_masked(chat_server, capsys):
+    chat_server.script(Reply(401, {"error": {"message": f"invalid key {KEY}"}}))
+    assert main(chat_args(chat_server.url)) == 2
+    err = capsys.readouterr().err
+    assert "401" in err and "invalid key ***" in err and KEY not in err and "Traceback" not in err
+
+
+def test_usage_mistakes_are_exit_2(capsys):
+    assert main(["plan", "a ball", "--backend", "chat"]) == 2
+    assert main(["plan", "a ball", "--model", "no-such-folder-or-endpoint"]) == 2
+    assert main(["plan", "  "]) == 2
+    assert main(["plan", "a ball", "--render"]) == 2
+    err = capsys.readouterr().err
+    assert "--endpoint" in err and "prompt is empty" in err and "--render needs" in err
+
+
+def test_render_right_away_with_the_preview_backend(tmp_path):
+    story = tmp_path / "story.scene"
+    assert main(["plan", "A blue ball rests on the grass", "-o", str(story), "--render",
+                 "--render-backend", "preview"]) == 0
+    assert (tmp_path / "story.mp4").stat().st_size > 0
