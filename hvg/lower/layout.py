@@ -51,13 +51,16 @@ def box_coverage(boxes: torch.Tensor, grid: tuple[int, int], frame_size: tuple[i
 
 
 def composite(alphas: list[torch.Tensor], values: list[torch.Tensor]) -> torch.Tensor:
-    """Paint `values[i]` (c,) with coverage `alphas[i]` (t, h, w), back to front -> (c, t, h, w), premultiplied."""
+    """Paint `values[i]` (c,) with coverage `alphas[i]` (t, h, w), back to front -> (c, t, h, w), premultiplied.
+
+    The same as painting layer over layer (`map · (1 − a) + a · value`), computed as one weighted sum: layer i
+    shows with weight a_i · Π_{j in front of i} (1 − a_j), so the wide value maps are touched once."""
     if not alphas:
         raise ValueError("composite needs at least one layer")
-    out = torch.zeros(values[0].shape[0], *alphas[0].shape)
-    for alpha, value in zip(alphas, values):
-        out = out * (1 - alpha) + einsum(alpha, value, "t h w, c -> c t h w")
-    return out
+    alpha = torch.stack(alphas)                                       # (n, t, h, w), back to front
+    clear = torch.flip(torch.cumprod(torch.flip(1 - alpha, [0]), 0), [0])   # Π_{j >= i} (1 − a_j)
+    in_front = torch.cat([clear[1:], torch.ones_like(clear[:1])])     # Π_{j > i} (1 − a_j)
+    return einsum(alpha * in_front, torch.stack(values), "n t h w, n c -> c t h w")
 
 
 def track_alphas(timeline: Timeline, tracks: list[Track], start: int, stop: int,

@@ -200,3 +200,14 @@ def test_bad_block_or_grid_is_explained(scene, timeline):
         lower(scene, 2, timeline=timeline)
     with pytest.raises(ValueError, match="grid"):
         lower(scene, 0, timeline=timeline, grid=(16, 8), flow=translation(36, 0, 0))
+
+
+def test_composite_equals_painting_layer_over_layer():
+    from hvg.lower.layout import composite
+    generator = torch.Generator().manual_seed(0)
+    alphas = [torch.rand(3, 4, 5, generator=generator) for _ in range(4)]
+    values = [torch.randn(6, generator=generator) for _ in range(4)]
+    painted = torch.zeros(6, 3, 4, 5)
+    for alpha, value in zip(alphas, values):
+        painted = painted * (1 - alpha) + alpha * value[:, None, None, None]
+    assert torch.allclose(composite(alphas, values), painted, atol=1e-6)
