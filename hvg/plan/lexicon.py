@@ -27,7 +27,8 @@ MOTION_VERBS: dict[str, str] = {
              "go goes going went", "head heads heading headed", "pass passes passing passed",
              "approach approaches approaching approached", "hurry hurries hurrying hurried",
              "skate skates skating skated", "chase chases chasing chased", "zip zips zipping zipped",
-             "speed speeds speeding sped", "flutter flutters fluttering fluttered", "waddle waddles"),
+             "speed speeds speeding sped", "flutter flutters fluttering fluttered", "waddle waddles",
+             "parks parked parking"),  # not "park": "the park" is a place
     **_forms("rises", "rise rises rising", "climb climbs climbing climbed", "ascend ascends ascending ascended",
              "launch launches launching launched", "lift lifts lifting lifted"),
     **_forms("falls", "fall falls falling fell", "drop drops dropping dropped", "sink sinks sinking sank",
@@ -61,7 +62,7 @@ RIGHTWARD = frozenset("rightward rightwards eastward".split())
 LEFTWARD = frozenset("leftward leftwards westward".split())
 UPWARD = frozenset("up upward upwards skyward skywards".split())
 DOWNWARD = frozenset("down downward downwards".split())
-AWAY = frozenset("away off".split())
+AWAY = frozenset("away off out".split())
 SIDES = {"left": "left", "right": "right", "top": "top", "bottom": "bottom", "above": "top", "below": "bottom"}
 
 # Prepositions that make the following noun a landmark rather than a subject.

@@ -157,6 +157,14 @@ def _split_beats(tokens: list[str]) -> list[list[str]]:
 # Reading one beat
 # ---------------------------------------------------------------------------------------------------------------
 
+def _unknown_subject(words: list[str], verb: int) -> bool:
+    """True when the word before a verb (adverbs aside) is a noun the world does not draw ("a cat sleeps");
+    false after a clause break ("..., and then rolls") where the verb continues the previous subjects."""
+    skipped = lx.SLOW_WORDS | lx.FAST_WORDS | {"also", "then", "both", "all"}
+    before = next((w for w in reversed(words[:verb]) if not w.endswith("ly") and w not in skipped), "")
+    return bool(before) and before not in _CONTINUES and before not in lx.MOTION_VERBS
+
+
 class _Reader:
     def __init__(self, prompt: str):
         self.prompt = prompt
@@ -276,10 +284,7 @@ class _Reader:
                 motion = lx.MOTION_VERBS.get(word, "rises")
                 if motion == "fades":
                     motion = "fades_in" if nxt == "in" else "fades_out"
-                before = next((w for w in reversed(words[:i]) if not w.endswith("ly") and w not in lx.SLOW_WORDS | lx.FAST_WORDS
-                               | {"also", "then", "both", "all"}), "")
-                if not pending and not pronoun and before and before not in _CONTINUES and \
-                        before not in lx.MOTION_VERBS:
+                if not pending and not pronoun and _unknown_subject(words, i):
                     i += 1  # "a cat sleeps", "rain falls": its subject is nothing the world draws
                     continue
                 subjects = pending or self.last_subjects

@@ -98,3 +98,27 @@ class Coverage:
 
 def coverage(cases: list[dict[str, Any]], scenes: list[ir.Scene]) -> Coverage:
     return Coverage([score_case(case, scene) for case, scene in zip(cases, scenes, strict=True)])
+
+
+def score_offline(cases: list[dict[str, Any]]) -> Coverage:
+    """Plan every case with the offline planner, compile it with the real checker, and score it."""
+    from hvg.lang.api import check
+    from hvg.lang.unparse import unparse
+    from hvg.plan.offline import plan_offline
+
+    scenes = []
+    for case in cases:
+        result = check(unparse(plan_offline(case["prompt"])), file="plan.scene")
+        if result.scene is None or result.errors:
+            raise AssertionError(f"the plan of {case['prompt']!r} does not check: {result.diagnostics}")
+        scenes.append(result.scene)
+    return coverage(cases, scenes)
+
+
+if __name__ == "__main__":  # python -m hvg.plan.score tests/plan/prompts.json tests/plan/heldout.json
+    import json
+    import sys
+
+    for path in sys.argv[1:]:
+        print(f"== {path}")
+        print(score_offline(json.loads(open(path, encoding="utf-8").read())).report())

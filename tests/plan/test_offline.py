@@ -13,7 +13,10 @@ from hvg.plan import layout
 from hvg.plan.offline import plan_offline
 from hvg.plan.score import coverage
 
-PROMPTS = json.loads((Path(__file__).parent / "prompts.json").read_text())
+# prompts.json: the suite written alongside the planner; heldout.json: written afterwards, and measured
+# once before any rule was changed for it (docs/plan.md gives both numbers).
+SUITES = {name: json.loads((Path(__file__).parent / f"{name}.json").read_text()) for name in ("prompts", "heldout")}
+PROMPTS = SUITES["prompts"]
 REQUIRED_SHARE = 0.90
 
 
@@ -23,26 +26,34 @@ def compiled(prompt: str) -> tuple[str, ir.Scene, list]:
     return source, result.scene, result.diagnostics
 
 
+@pytest.fixture(scope="module", params=list(SUITES))
+def named_suite(request) -> tuple[list[dict], list[tuple[str, ir.Scene, list]]]:
+    cases = SUITES[request.param]
+    return cases, [compiled(case["prompt"]) for case in cases]
+
+
 @pytest.fixture(scope="module")
 def suite() -> list[tuple[str, ir.Scene, list]]:
     return [compiled(case["prompt"]) for case in PROMPTS]
 
 
 def test_the_suite_is_varied_and_hand_labelled():
-    assert len(PROMPTS) >= 40
+    assert len(PROMPTS) >= 40 and len(SUITES["heldout"]) >= 15
     assert len({case["prompt"] for case in PROMPTS}) == len(PROMPTS)
     motions = {motion for case in PROMPTS for _, motion in case["motions"]}
     assert {"moves", "bounces", "orbits", "enters", "exits", "spins", "grows", "shrinks", "fades"} <= motions
 
 
-def test_every_draft_checks_with_no_errors_and_no_warnings(suite):
-    for case, (source, scene, diagnostics) in zip(PROMPTS, suite):
+def test_every_draft_checks_with_no_errors_and_no_warnings(named_suite):
+    cases, drafts = named_suite
+    for case, (source, scene, diagnostics) in zip(cases, drafts):
         assert scene is not None, (case["prompt"], source)
         assert diagnostics == [], (case["prompt"], source, diagnostics)
 
 
-def test_coverage_of_named_objects_colours_and_motions(suite):
-    result = coverage(PROMPTS, [scene for _, scene, _ in suite])
+def test_coverage_of_named_objects_colours_and_motions(named_suite):
+    cases, drafts = named_suite
+    result = coverage(cases, [scene for _, scene, _ in drafts])
     print("\n" + result.report())  # the number docs/plan.md quotes (pytest -s shows it)
     for category in ("objects", "colors", "motions"):
         assert result.share(category) >= REQUIRED_SHARE, result.report()
