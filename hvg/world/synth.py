@@ -48,6 +48,7 @@ class Clip:
     frames: np.ndarray | None = None   # (n, h, w, 3) uint8
     masks: np.ndarray | None = None    # (n, h, w) int16: track index, -1 for background
     flow: np.ndarray | None = None     # (n, h, w, 2) float32 backward flow in pixels (frame n -> n - 1)
+    valid: np.ndarray | None = None    # (n, h, w) bool: the flow's source point was visible as the same thing
 
     def instances(self) -> list[dict]:
         return [{"index": i, "instance": t.instance, "entity": t.entity, "kind": t.kind, "color": list(t.color),
@@ -124,11 +125,13 @@ def make_clip(seed: int, index: int, *, config: ProgramConfig | None = None, ren
     if renderer is not None:
         result = renderer(timeline)
         clip.frames = np.asarray(_field(result, "frames"))
-        masks = _field(result, "masks")
-        flow = _field(result, "flow")
+        masks, flow, valid, boxes = (_field(result, name) for name in ("masks", "flow", "valid", "boxes"))
         clip.masks = None if masks is None else np.asarray(masks, np.int16)
         clip.flow = None if flow is None else np.asarray(flow, np.float32)
-        if clip.masks is not None:
+        clip.valid = None if valid is None else np.asarray(valid, bool)
+        if boxes is not None:
+            clip.boxes = np.asarray(boxes, np.float32)
+        elif clip.masks is not None:
             clip.boxes = _mask_boxes(clip.masks, len(timeline.tracks))
     return clip
 
@@ -154,6 +157,8 @@ def write_clip(clip: Clip, out_dir: Path) -> None:
         arrays["masks"] = clip.masks
     if clip.flow is not None:
         arrays["flow"] = clip.flow.astype(np.float16)
+    if clip.valid is not None:
+        arrays["valid"] = clip.valid
     with open(paths["arrays"], "wb") as f:
         np.savez_compressed(f, **arrays)
     partial = paths["meta"].with_suffix(".json.partial")
@@ -243,7 +248,7 @@ class SyntheticClips(_iterable_dataset_base()):
 
 def clip_as_dict(clip: Clip) -> dict:
     data = {"index": clip.index, "source": clip.source, "boxes": clip.boxes}
-    for name in ("frames", "masks", "flow"):
+    for name in ("frames", "masks", "flow", "valid"):
         value = getattr(clip, name)
         if value is not None:
             data[name] = value

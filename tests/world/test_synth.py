@@ -149,8 +149,13 @@ def _usage(scenes) -> dict[str, Counter]:
     return use
 
 
-def test_every_vocabulary_item_appears(scenes):
-    use = _usage(scenes)
+@pytest.fixture(scope="module")
+def usage(scenes) -> dict[str, Counter]:
+    return _usage(scenes)
+
+
+def test_every_vocabulary_item_appears(usage):
+    use = usage
     expected = {"kind": vocab.KINDS, "background": vocab.BACKGROUNDS, "time": vocab.TIMES_OF_DAY,
                 "weather": vocab.WEATHERS, "bgmotion": vocab.BACKGROUND_MOTIONS, "style": vocab.STYLES,
                 "color": (*vocab.COLORS, "#hex"), "motion": ("at", "moves", "bounces", "orbits", "enters", "exits",
@@ -166,8 +171,8 @@ def test_every_vocabulary_item_appears(scenes):
 @pytest.mark.parametrize("family,items", [("kind", vocab.KINDS), ("time", vocab.TIMES_OF_DAY),
                                           ("weather", vocab.WEATHERS), ("bgmotion", vocab.BACKGROUND_MOTIONS),
                                           ("style", vocab.STYLES)])
-def test_uniform_draws_are_uniform_chi_square(scenes, family, items):
-    counts = [_usage(scenes)[family][item] for item in items]
+def test_uniform_draws_are_uniform_chi_square(usage, family, items):
+    counts = [usage[family][item] for item in items]
     assert chisquare(counts).pvalue > 1e-3, dict(zip(items, counts))
 
 
@@ -303,3 +308,22 @@ def test_cli_data_synth_writes_programs_and_explains_mistakes(tmp_path, capsys):
     args[args.index("--seed") + 1] = "5"
     assert main(args) == 2
     assert "different data set" in capsys.readouterr().err
+
+
+def test_clips_rendered_by_the_preview_renderer_carry_its_ground_truth(tmp_path):
+    from hvg.world.synth import preview_renderer
+    renderer = preview_renderer()
+    clip = make_clip(3, 0, config=SMALL, renderer=renderer)
+    n = clip.timeline.n_frames
+    assert clip.frames.shape == (n, 32, 32, 3) and clip.masks.shape == (n, 32, 32)
+    assert clip.flow.shape == (n, 32, 32, 2) and clip.valid.shape == (n, 32, 32)
+    assert clip.boxes.shape == (n, len(clip.timeline.tracks), 4)
+    for f in range(n):                   # a box exactly where its instance has mask pixels
+        for k in range(len(clip.timeline.tracks)):
+            assert np.isnan(clip.boxes[f, k, 0]) == (not (clip.masks[f] == k).any())
+    again = make_clip(3, 0, config=SMALL, renderer=renderer)
+    assert np.array_equal(clip.frames, again.frames) and np.array_equal(clip.flow, again.flow)
+    synth(1, 3, tmp_path, renderer=renderer, config=SMALL)
+    data = read_clip(tmp_path, 0)
+    assert np.array_equal(data["frames"], clip.frames) and np.array_equal(data["valid"], clip.valid)
+    np.testing.assert_allclose(data["flow"], clip.flow, atol=0.02)   # stored as float16
