@@ -65,7 +65,7 @@ def render_blocks(source: Scene | str | Path, settings: RenderSettings,
         raise ValueError(f"unknown quality {settings.quality!r}; choose one of {', '.join(QUALITY_PRESETS)}")
     quality = QUALITY_PRESETS[settings.quality]
     seed = scene.video.seed if settings.seed is None else settings.seed
-    timeline = resolve(scene)
+    timeline = resolve(scene, word_mapper=_word_mapper(scene))
     backend = settings.backend if not isinstance(settings.backend, str) else \
         load_backend(settings.backend, checkpoint=settings.checkpoint, device=settings.device)
     cache = BlockCache(settings.cache_dir)
@@ -97,6 +97,16 @@ def render_blocks(source: Scene | str | Path, settings: RenderSettings,
                                   timeline.fps)
         yield index, frames
         previous, previous_key = result, key
+
+
+def _word_mapper(scene: Scene):
+    """The sentence-embedding match for free words that no synonym covers; None when every word matches
+    (loading the embedding model costs a couple of seconds, so only pay for it when it decides something)."""
+    from hvg.vocab import match_kind
+    if all(match_kind(e.kind).item is not None for e in scene.entities if e.free_words):
+        return None
+    from hvg.world.resolve import embedding_word_mapper
+    return embedding_word_mapper()
 
 
 def _check_block(frames: np.ndarray, count: int, timeline, backend: str) -> None:

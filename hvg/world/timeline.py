@@ -30,7 +30,7 @@ class Track:
     screen_x: np.ndarray          # (n,) after the camera
     screen_y: np.ndarray          # (n,)
     screen_size: np.ndarray       # (n,) height fraction on screen (size times zoom)
-    screen_rotation: np.ndarray   # (n,) degrees (rotation plus camera roll)
+    screen_rotation: np.ndarray   # (n,) degrees: rotation minus camera roll (the picture turns against the camera)
     look: str | None = None
 
 
