@@ -24,6 +24,8 @@ SKY_LANES = {"bird": (0.25, 0.35, 0.18, 0.42), "cloud": (0.14, 0.22), "sun": (0.
 GROUND_LINE = 0.9       # bottom of things standing in front
 BACKDROP_LINE = 0.76    # bottom of trees and houses, which stand further back
 WATER_LINE = 0.74       # bottom of a floating boat
+BEACH_WATER_LINE = 0.58
+HORIZON = 0.45          # where the sun and moon rise from and set to
 MARGIN = 0.02
 SLOTS = (0.5, 0.3, 0.7, 0.15, 0.85, 0.4, 0.6, 0.22, 0.78)
 CORNER_SLOTS = (0.8, 0.2, 0.65, 0.35)
@@ -42,7 +44,8 @@ def rest_y(kind: str, size: float, background: str, lane: int = 0) -> float:
     if background == "space":
         return 0.55 + 0.1 * (lane % 3)
     if kind in WATER_KINDS:
-        return WATER_LINE - size / 2 if kind == "boat" else 0.82
+        line = BEACH_WATER_LINE if background == "beach" else WATER_LINE  # a beach's sea is a band up high
+        return line - size / 2 if kind == "boat" else line + 0.06 + 0.06 * (lane % 3)
     line = BACKDROP_LINE if kind in BACKDROP_KINDS else GROUND_LINE
     return line - size / 2
 
@@ -66,9 +69,13 @@ def overlap(a: tuple[Point, float, float], b: tuple[Point, float, float]) -> flo
     return max(dx, 0.0) * max(dy, 0.0)
 
 
-def free_spot(kind: str, size: float, y: float, taken: list[tuple[Point, float, float]]) -> Point:
-    """The first slot (centre first, then outwards) where a thing overlaps the others least."""
+def free_spot(kind: str, size: float, y: float, taken: list[tuple[Point, float, float]],
+              far_from: float | None = None) -> Point:
+    """The first slot (centre first, then outwards; farthest from `far_from` first when given) where a thing
+    overlaps the others least."""
     slots = CORNER_SLOTS if kind in ("sun", "moon") else SLOTS
+    if far_from is not None:  # somewhere to go to: leave room for the way there
+        slots = tuple(sorted(slots, key=lambda x: -abs(x - far_from)))
     best, best_overlap = None, None
     for x in slots:
         point = (round(clamp_x(x, kind, size), 3), round(y, 3))

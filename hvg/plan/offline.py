@@ -167,19 +167,36 @@ class OfflinePlanner:
 
     # -- positions ----------------------------------------------------------------------------------------------
 
-    def _home(self, track: _Track, placed: list[_Track]) -> Point:
+    def _home(self, track: _Track, placed: list[_Track], far_from: float | None = None) -> Point:
         y = layout.rest_y(track.kind, track.current_size, self.settings.background, track.lane)
         taken = [(t.pos, layout.width(t.kind, t.current_size), t.current_size) for t in placed
                  if t.pos is not None and t.visible and t is not track]
-        return layout.free_spot(track.kind, track.current_size, y, taken)
+        return layout.free_spot(track.kind, track.current_size, y, taken, far_from)
+
+    def _visitors(self, track: _Track, beat: Beat) -> float | None:
+        """Where the things that head for this one (`toward`) are now, if any is on screen."""
+        for action in beat.actions:
+            if action.landmark == track.thing.index and action.relation == "toward":
+                for subject in action.subjects:
+                    visitor = self.tracks[subject]
+                    if visitor.visible and visitor.pos is not None:
+                        return visitor.pos[0]
+        return None
 
     def _side_start(self, track: _Track, side: str, home: Point) -> Point:
         size = track.current_size
         if side in ("left", "right"):
-            x = 0.0 if side == "left" else 1.0
-            return _pt(layout.clamp_x(x, track.kind, size), home[1])
+            return _pt(self._edge_x(track, side), home[1])
         y = 0.0 if side == "top" else 1.0
         return _pt(home[0], layout.clamp_y(y, size))
+
+    def _edge_x(self, track: _Track, side: str) -> float:
+        """x next to a side of the frame; several of a kind crossing together keep their spacing."""
+        size = track.current_size
+        stacked = track.kind in layout.SKY_KINDS or track.kind == "fish"  # these already fly in separate lanes
+        step = 0.0 if stacked else max(0.12, layout.width(track.kind, size) + 0.04) * track.lane
+        edge = layout.clamp_x(0.0 if side == "left" else 1.0, track.kind, size)
+        return _r(edge + step if side == "left" else edge - step)
 
     def _offscreen(self, track: _Track, side: str, origin: Point) -> Point:
         half_w = layout.width(track.kind, track.current_size) / 2 + 0.05
@@ -214,13 +231,13 @@ class OfflinePlanner:
             x = mark.pos[0] - 0.45 if mark.pos[0] > 0.5 else mark.pos[0] + 0.45
             return _pt(layout.clamp_x(x, track.kind, track.current_size), home[1])
         if action.motion == "rises" or action.vertical == "up":
-            low = 0.7 if track.kind in layout.SKY_KINDS else home[1]
+            low = layout.HORIZON if track.kind in layout.SKY_KINDS else home[1]
             return _pt(home[0], max(home[1], low))
         if action.motion == "falls" or action.vertical == "down":
             return _pt(home[0], min(home[1], layout.clamp_y(0.15, track.current_size)))
         if action.motion in ("moves", "bounces") and not action.vertical and action.landmark is None:
             # A thing that travels with no direction given starts on the left and reads left to right.
-            return _pt(layout.clamp_x(0.2, track.kind, track.current_size), home[1])
+            return _pt(layout.clamp_x(0.2 + 0.12 * track.lane, track.kind, track.current_size), home[1])
         return home
 
     def _landmark(self, action: Action, track: _Track) -> _Track | None:
@@ -262,13 +279,15 @@ class OfflinePlanner:
         if vertical == "up":
             y = max(size / 2 + 0.05, origin[1] - 0.45)
         elif vertical == "down":
-            ground = layout.rest_y(track.kind if track.kind not in layout.SKY_KINDS else "ball", size,
-                                   self.settings.background)
+            ground = layout.HORIZON if track.kind in layout.SKY_KINDS else layout.rest_y(
+                track.kind, size, self.settings.background, track.lane)
             y = ground if origin[1] < ground - 0.05 else min(origin[1] + 0.3, 1 - size / 2 - 0.02)
         if horizontal or not vertical:
             direction = self._direction(track, action, origin)
             far = 1.0 if horizontal else (0.3 if action.manner == "slow" or action.word.startswith("drift") else 0.5)
             x = origin[0] + direction * far
+            if horizontal:
+                x = self._edge_x(track, "right" if direction > 0 else "left")
             room = abs(layout.clamp_x(x, track.kind, size) - origin[0])
             if not horizontal and room < 0.25:
                 x = origin[0] - direction * far
@@ -385,7 +404,8 @@ class OfflinePlanner:
             modifiers = [a.motion for a in actions if a.motion in _MODIFIERS]
             if base is None and not track.visible and "fades_out" in modifiers and track.pos is not None:
                 continue  # already gone; nothing to fade
-            home = self._home(track, involved)
+            new_here = not track.visible and base is None
+            home = self._home(track, involved, self._visitors(track, beat) if new_here else None)
             leaving = base is not None and (base.motion == "exits" or (base.away and base.motion in _TRAVEL))
             if leaving and not track.visible:
                 # Something that leaves before it was ever seen: show it first, then let it go (two chunks).
@@ -480,7 +500,7 @@ class OfflinePlanner:
         for track in self.tracks:
             backdrop = track.kind in layout.BACKDROP_KINDS | {"sun", "moon", "cloud"} and not track.moved
             noun = track.thing.noun
-            look = noun if noun.rstrip("s") not in (track.kind, "") and noun != track.kind else None
+            look = noun if noun.rstrip("s") not in (track.kind, "") and noun not in (track.kind, "people") else None
             entities.append(ir.Entity(name=track.name, kind=track.kind,
                                       color=track.thing.color or layout.DEFAULT_COLOR[track.kind],
                                       size=track.size, look=look, layer=-1 if backdrop else 0))

@@ -118,6 +118,13 @@ def noun_kind(token: str) -> tuple[str, bool] | None:
     return None
 
 
+def singular(token: str) -> str:
+    """The singular of a noun `noun_kind` knows ("kids" -> "kid", "geese" -> "duck"); other words as they are."""
+    if token in lx.IRREGULAR_PLURALS:
+        return lx.IRREGULAR_PLURALS[token]
+    return next((w for w in (token, token[:-1], token[:-2]) if w in vocab.KINDS or w in vocab.KIND_SYNONYMS), token)
+
+
 def _background(token: str) -> str | None:
     if token in vocab.BACKGROUNDS:
         return token
@@ -201,6 +208,8 @@ class _Reader:
         found = noun_kind(token)
         if found is None:
             return None
+        if at + 1 < len(words) and noun_kind(words[at + 1]) and words[at + 1] not in lx.PLACE_PLURALS:
+            return None  # "palm tree", "toy car": the first noun only says what kind of the second
         kind, plural = found
         before = words[at - 1] if at else ""
         if token in _AMBIGUOUS_NOUNS and before not in lx.DETERMINERS | set(lx.COLOR_WORDS) | set(lx.NUMBERS):
@@ -212,10 +221,13 @@ class _Reader:
                 and following in lx.MOTION_VERBS and not following.endswith("s"):
             plural = True  # "goldfish swim": the verb says there are several
         color, count, new, scale, start = None, 0, False, 1.0, at
+        noun = singular(token)
         j = at - 1
         while j >= 0 and at - j <= 5:
             word = words[j]
-            if word in lx.COLOR_WORDS or vocab.HEX_COLOR.match(word):
+            if j == at - 1 and noun_kind(word):
+                noun = f"{singular(word)} {noun}"  # kept as the entity's look
+            elif word in lx.COLOR_WORDS or vocab.HEX_COLOR.match(word):
                 color = color or lx.COLOR_WORDS.get(word, word)
             elif word in lx.NUMBERS or word.isdigit():
                 count = count or min(4, lx.NUMBERS.get(word) or int(word))
@@ -238,7 +250,7 @@ class _Reader:
         if plural and count == 0 and any(words[k] in ("flock", "school", "several", "many", "crowd")
                                          for k in range(max(0, at - 4), at)):
             count = 3
-        things = self._resolve(kind, token, color, count, plural, new, scale)
+        things = self._resolve(kind, noun, color, count, plural, new, scale)
         for index in things:
             if index in self.recent:
                 self.recent.remove(index)
@@ -292,6 +304,8 @@ class _Reader:
                 beat.actions.append(action)
                 if subjects:
                     self.last_subjects = list(subjects)
+                if any(self.things[t].kind == "sun" for t in subjects) and motion in ("rises", "falls"):
+                    beat.time = beat.time or ("dawn" if motion == "rises" else "sunset")  # sunrise, sunset
                 pending, pronoun = [], False
             elif action is not None:
                 self._direction(action, words, i)
