@@ -12,7 +12,7 @@ from hvg.cli.app import EXIT_FINDINGS, app, fail, stderr, stdout
 
 Quality = Enum("Quality", {name: name for name in QUALITY_PRESETS}, type=str)
 QUALITY_HELP = "Quality preset: " + "; ".join(
-    f"[bold]{p.name}[/] ({p.steps} steps, {p.pyramid_stages} pyramid stages): {p.summary}"
+    f"{p.name} ({p.steps} steps, {p.pyramid_stages} pyramid stages): {p.summary}"
     for p in QUALITY_PRESETS.values())
 
 
