@@ -238,11 +238,10 @@ class _Printer:
 
     def program(self) -> str:
         items = [child for child in self.tree.children if isinstance(child, Tree)]
-        spans = [(_first_line(item), _last_line(item)) for item in items]
         inside: list[list[tuple[Token, bool]]] = [[] for _ in items]
         top: list[Token] = []
         for comment, own in self.comments:
-            index = next((i for i, (a, b) in enumerate(spans) if a <= comment.line <= b), None)
+            index = _owner(items, comment)
             if index is None:
                 top.append(comment)
             else:
@@ -348,6 +347,17 @@ class _Printer:
 # ---------------------------------------------------------------------------------------------------------------
 # Comments and blank lines inside an item
 # ---------------------------------------------------------------------------------------------------------------
+
+def _owner(items: list[Tree], comment: Token) -> int | None:
+    """The item a comment belongs to: the last one that starts before it and either holds it or ends on its line
+    (a comment after `entity a = ball` belongs to that entity). None for a comment between items."""
+    where = (comment.line, comment.column)
+    for index in range(len(items) - 1, -1, -1):
+        meta = items[index].meta
+        if (meta.line, meta.column) < where:
+            return index if where < (meta.end_line, meta.end_column) or meta.end_line == comment.line else None
+    return None
+
 
 def _comment_text(comment: Token) -> str:
     return str(comment).rstrip()

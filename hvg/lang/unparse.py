@@ -225,10 +225,9 @@ def unparse_block(block: ir.Block, namer: _InstanceNamer) -> str:
         lines.append(f"{INDENT}style {format_word_or_phrase(block.style, vocab.STYLES)}")
     lines += _placements(block.placements, namer, INDENT)
     for chunk in block.chunks:
-        lines.append(f"{INDENT}chunk {format_time(chunk.start)}..{format_time(chunk.end)} "
-                     f"{format_string(chunk.description)} {{")
-        lines += _placements(chunk.placements, namer, INDENT * 2)
-        lines.append(f"{INDENT}}}")
+        head = f"{INDENT}chunk {format_time(chunk.start)}..{format_time(chunk.end)} {format_string(chunk.description)}"
+        inner = _placements(chunk.placements, namer, INDENT * 2)
+        lines += [head + " {", *inner, f"{INDENT}}}"] if inner else [head + " {}"]
     return "\n".join(lines + ["}"])
 
 
