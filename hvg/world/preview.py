@@ -139,14 +139,14 @@ def _boxes(truth: _FrameTruth, n_tracks: int) -> np.ndarray:
 
 
 def _valid(truth: _FrameTruth, previous_mask: np.ndarray) -> np.ndarray:
+    """Nearest-pixel lookup of where each point was: valid if that pixel showed the same instance (or
+    background) one frame earlier."""
     h, w = truth.mask.shape
-    ys, xs = np.mgrid[0:h, 0:w]
-    px = np.rint(xs + truth.flow[..., 0]).astype(np.int64)
-    py = np.rint(ys + truth.flow[..., 1]).astype(np.int64)
+    px = np.floor(truth.flow[..., 0] + np.arange(w, dtype=np.float32)[None, :] + 0.5).astype(np.int32)
+    py = np.floor(truth.flow[..., 1] + np.arange(h, dtype=np.float32)[:, None] + 0.5).astype(np.int32)
     inside = (px >= 0) & (px < w) & (py >= 0) & (py < h)
-    same = np.zeros((h, w), bool)
-    same[inside] = previous_mask[py[inside], px[inside]] == truth.mask[inside]
-    return same & ~truth.appeared
+    before = previous_mask[np.clip(py, 0, h - 1), np.clip(px, 0, w - 1)]
+    return inside & (before == truth.mask) & ~truth.appeared
 
 
 def render_preview(timeline: Timeline, start: int = 0, stop: int | None = None, *,

@@ -52,8 +52,9 @@ class Backdrop:
 
     def __init__(self, texture: Texture, width: int, height: int, motion: BackgroundMotion):
         self.texture, self.w, self.h, self.motion = texture, width, height, motion
-        ys, xs = np.mgrid[0:height, 0:width].astype(np.float32)
-        self.xs, self.ys = xs, ys
+        self.xs = np.arange(width, dtype=np.float32)[None, :]
+        self.ys = np.arange(height, dtype=np.float32)[:, None]
+        self._last_waves: tuple[int, np.ndarray] | None = None    # frame() computes what flow() needs again
 
     def _waves(self, wx: np.ndarray, wy: np.ndarray, frame: int) -> np.ndarray:
         """Vertical displacement (world px) of the water surface point showing at world (wx, wy)."""
@@ -61,12 +62,15 @@ class Backdrop:
         t = frame / m.fps
         amp = WAVE_AMPLITUDE * m.strength * self.h
         top = self.texture.water_top * self.h
-        depth = np.clip((wy - top) / (WAVE_RAMP * self.h), 0.0, 1.0) if self.texture.water_top > Y_TOP else 1.0
-        phase = [2 * math.pi * (wx / (lam * self.w)) - 2 * math.pi * hz * t for lam, hz in zip(WAVE_LENGTHS, WAVE_HZ)]
-        return amp * depth * (0.7 * np.sin(phase[0]) + 0.3 * np.sin(phase[1] + 1.3))
+        depth = np.clip((wy - top) * np.float32(1.0 / (WAVE_RAMP * self.h)), 0.0, 1.0) \
+            if self.texture.water_top > Y_TOP else np.float32(1.0)
+        (l0, l1), (h0, h1) = WAVE_LENGTHS, WAVE_HZ
+        p0 = wx * np.float32(2 * math.pi / (l0 * self.w)) - np.float32(2 * math.pi * h0 * t)
+        p1 = wx * np.float32(2 * math.pi / (l1 * self.w)) - np.float32(2 * math.pi * h1 * t - 1.3)
+        return (np.sin(p0) * np.float32(0.7 * amp) + np.sin(p1) * np.float32(0.3 * amp)) * depth
 
     def world_points(self, cam: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        inv = invert(cam)
+        inv = invert(cam).astype(np.float32)
         wx = inv[0, 0] * self.xs + inv[0, 1] * self.ys + inv[0, 2]
         wy = inv[1, 0] * self.xs + inv[1, 1] * self.ys + inv[1, 2]
         return wx, wy
@@ -75,15 +79,22 @@ class Backdrop:
         """(rgb uint8 (h, w, 3), world x, world y) of the background at `frame` under camera map `cam`."""
         wx, wy = self.world_points(cam)
         ux = wx - self.motion.drift_px(frame, self.w)
-        uy = wy + self._waves(wx, wy, frame) if self.motion.kind == "waves" else wy
+        if self.motion.kind == "waves":
+            waves = self._waves(wx, wy, frame)
+            self._last_waves = (frame, waves)
+            uy = wy + waves
+        else:
+            uy = wy
         density = self.texture.density
         level = int(np.clip(math.floor(math.log2(max(density / max(zoom, 1e-3), 1e-3))), 0,
                             len(self.texture.levels) - 1))
         tex = self.texture.levels[level]
         q = density / 2 ** level
         tex_h, tex_w = tex.shape[:2]
-        map_x = np.mod(ux * q - 0.5, tex_w).astype(np.float32)
-        map_y = np.clip((uy - Y_TOP * self.h) * q - 0.5, 0, tex_h - 1).astype(np.float32)
+        map_x = np.mod(ux * np.float32(q) - np.float32(0.5), np.float32(tex_w)).astype(np.float32)
+        map_y = np.clip((uy - np.float32(Y_TOP * self.h)) * np.float32(q) - np.float32(0.5), 0, tex_h - 1)
+        map_x = np.ascontiguousarray(np.broadcast_to(map_x, (self.h, self.w)))
+        map_y = np.ascontiguousarray(np.broadcast_to(map_y.astype(np.float32), (self.h, self.w)))
         rgb = cv2.remap(tex, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_WRAP)
         return rgb, wx, wy
 
@@ -92,10 +103,14 @@ class Backdrop:
         """Backward flow (h, w, 2): where each background point of `frame` was in frame - 1."""
         shift = self.motion.drift_px(frame - 1, self.w) - self.motion.drift_px(frame, self.w)
         m = compose(cam_prev, compose(translation(shift, 0.0), invert(cam)))
+        m = m.astype(np.float32)
         fx = (m[0, 0] - 1.0) * self.xs + m[0, 1] * self.ys + m[0, 2]
         fy = m[1, 0] * self.xs + (m[1, 1] - 1.0) * self.ys + m[1, 2]
+        fx, fy = np.broadcast_to(fx, (self.h, self.w)), np.broadcast_to(fy, (self.h, self.w))
         if self.motion.kind == "waves":
-            dy = self._waves(wx, wy, frame) - self._waves(wx + shift, wy, frame - 1)
+            now = self._last_waves[1] if self._last_waves and self._last_waves[0] == frame \
+                else self._waves(wx, wy, frame)
+            dy = now - self._waves(wx + np.float32(shift), wy, frame - 1)
             fx = fx + cam_prev[0, 1] * dy
             fy = fy + cam_prev[1, 1] * dy
         return np.dstack([fx, fy]).astype(np.float32)

@@ -13,13 +13,18 @@ from hvg.world.timeline import CameraTrack, Track
 
 
 def compose(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """a after b."""
-    return np.hstack([a[:, :2] @ b[:, :2], (a[:, :2] @ b[:, 2:] + a[:, 2:])])
+    """a after b. (Written out: these are called a dozen times a frame, and numpy's small-array overhead shows.)"""
+    (a00, a01, a02), (a10, a11, a12) = a.tolist()
+    (b00, b01, b02), (b10, b11, b12) = b.tolist()
+    return np.array([[a00 * b00 + a01 * b10, a00 * b01 + a01 * b11, a00 * b02 + a01 * b12 + a02],
+                     [a10 * b00 + a11 * b10, a10 * b01 + a11 * b11, a10 * b02 + a11 * b12 + a12]])
 
 
 def invert(a: np.ndarray) -> np.ndarray:
-    inv = np.linalg.inv(a[:, :2])
-    return np.hstack([inv, -inv @ a[:, 2:]])
+    (a00, a01, a02), (a10, a11, a12) = a.tolist()
+    det = a00 * a11 - a01 * a10
+    i00, i01, i10, i11 = a11 / det, -a01 / det, -a10 / det, a00 / det
+    return np.array([[i00, i01, -(i00 * a02 + i01 * a12)], [i10, i11, -(i10 * a02 + i11 * a12)]])
 
 
 def rotation_scale(degrees: float, scale: float) -> np.ndarray:
@@ -31,9 +36,10 @@ def rotation_scale(degrees: float, scale: float) -> np.ndarray:
 def instance_map(track: Track, frame: int, width: int, height: int) -> np.ndarray:
     """Local units of the kind's drawing (height 1, centred, y down) -> pixel coordinates at `frame`."""
     size_px = float(track.screen_size[frame]) * height
-    m = rotation_scale(float(track.screen_rotation[frame]), size_px)
-    t = np.array([[float(track.screen_x[frame]) * width - 0.5], [float(track.screen_y[frame]) * height - 0.5]])
-    return np.hstack([m, t])
+    angle = math.radians(float(track.screen_rotation[frame]))
+    c, s = math.cos(angle) * size_px, math.sin(angle) * size_px
+    return np.array([[c, -s, float(track.screen_x[frame]) * width - 0.5],
+                     [s, c, float(track.screen_y[frame]) * height - 0.5]])
 
 
 def camera_map(camera: CameraTrack, frame: int, width: int, height: int) -> np.ndarray:

@@ -69,9 +69,10 @@ def draw_instance(rgb: np.ndarray, track: Track, frame: int, sprite: Sprite, *, 
         appeared[y0:y1, x0:x1][own] = True
         return roi
     back = compose(instance_map(track, frame - 1, width, height), invert(placed))
-    ys, xs = np.mgrid[y0:y1, x0:x1].astype(np.float32)
-    fx = (back[0, 0] - 1.0) * xs + back[0, 1] * ys + back[0, 2]
-    fy = back[1, 0] * xs + (back[1, 1] - 1.0) * ys + back[1, 2]
-    flow[y0:y1, x0:x1][own] = np.stack([fx[own], fy[own]], -1)
+    xs = np.arange(x0, x1, dtype=np.float32)[None, :]
+    ys = np.arange(y0, y1, dtype=np.float32)[:, None]
+    target_flow = flow[y0:y1, x0:x1]
+    target_flow[..., 0] = np.where(own, (back[0, 0] - 1.0) * xs + back[0, 1] * ys + back[0, 2], target_flow[..., 0])
+    target_flow[..., 1] = np.where(own, back[1, 0] * xs + (back[1, 1] - 1.0) * ys + back[1, 2], target_flow[..., 1])
     appeared[y0:y1, x0:x1][own] = False
     return roi

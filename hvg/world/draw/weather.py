@@ -59,14 +59,14 @@ def _over(rgb: np.ndarray, alpha: np.ndarray, color) -> np.ndarray:
 
 def rain(rgb: np.ndarray, frame: int, fps: int, seed: int, strength: float = 1.0, faint: bool = False) -> np.ndarray:
     h, w = rgb.shape[:2]
-    out = rgb
+    cover = np.zeros((h, w), np.float32)
     for far in (True, False):
         speed = RAIN_SPEED * (0.6 if far else 1.0) * h / fps
         dy = int(round(speed * frame))
         layer = _slid(_rain_tile(w, h, seed, far), dy, -int(round(0.25 * dy)))
         amount = (0.35 if far else 0.55) * min(strength, 2.0) * (0.6 if faint else 1.0)
-        out = _over(out, layer * amount, (200, 210, 225))
-    return out
+        cover += layer * amount * (1.0 - cover)          # both layers are the same colour: blend once
+    return _over(rgb, cover, (200, 210, 225))
 
 
 def snow(rgb: np.ndarray, frame: int, fps: int, seed: int, strength: float = 1.0) -> np.ndarray:
