@@ -29,10 +29,13 @@ def scene_noise(conditionings: list[Conditioning], *, seed: int, channels: int =
     """Initial noise (c, t, h, w) for each block, in order. Warped noise follows each block's `motion`, and a
     block's first frame continues the previous block's last frame along the flow into it."""
     noises: list[torch.Tensor] = []
+    previous_last = None                       # the last noise frame so far (a block may have no frames)
     for cond in conditionings:
         generator = torch.Generator().manual_seed(block_seed(seed, cond.block_index))
         shape = (channels, cond.frames, *cond.grid)
-        previous_last = noises[-1][:, -1] if noises else None
-        noises.append(make_noise(kind, shape, generator=generator, flow=noise_flow(cond.motion),
-                                 correlation=correlation, previous_last=previous_last))
+        noise = make_noise(kind, shape, generator=generator, flow=noise_flow(cond.motion), correlation=correlation,
+                           previous_last=previous_last)
+        noises.append(noise)
+        if cond.frames:
+            previous_last = noise[:, -1]
     return noises
