@@ -91,17 +91,22 @@ class PreviewRenderer:
             self._looks[block.index] = _BlockLook(tl, block)
         return self._looks[block.index]
 
-    def frame(self, k: int, truth: bool = True) -> tuple[np.ndarray, _FrameTruth | None]:
+    def frame(self, k: int, truth: bool = True, pixels: bool = True) -> tuple[np.ndarray | None, _FrameTruth | None]:
+        """Frame k (uint8 RGB, None without `pixels`) and its ground truth (None without `truth`)."""
         tl = self.timeline
         look = self._look(k)
         motion = look.backdrop.motion
         cam = camera_map(tl.camera, k, tl.width, tl.height)
-        bg, wx, wy = look.backdrop.frame(k, cam, float(tl.camera.zoom[k]))
-        rgb = bg.astype(np.float32)
-        if motion.kind == "flicker":
-            rgb *= motion.flicker(k)
-        elif motion.kind == "rain":
-            rgb = rain(rgb, k, tl.fps, tl.seed, motion.strength, faint=True)
+        rgb = None
+        if pixels:
+            bg, wx, wy = look.backdrop.frame(k, cam, float(tl.camera.zoom[k]))
+            rgb = bg.astype(np.float32)
+            if motion.kind == "flicker":
+                rgb *= motion.flicker(k)
+            elif motion.kind == "rain":
+                rgb = rain(rgb, k, tl.fps, tl.seed, motion.strength, faint=True)
+        else:
+            wx, wy = look.backdrop.world_points(cam)
         ft = None
         if truth:
             cam_prev = camera_map(tl.camera, k - 1, tl.width, tl.height) if k > 0 else cam
@@ -114,9 +119,12 @@ class PreviewRenderer:
                 continue
             spr = sprite(track.kind, tuple(int(v) for v in track.color), look.light)
             roi = draw_instance(rgb, track, k, spr, index=index, mask=ft.mask if ft else None,
-                                flow=ft.flow if ft else None, appeared=ft.appeared if ft else None)
+                                flow=ft.flow if ft else None, appeared=ft.appeared if ft else None,
+                                size=(tl.height, tl.width))
             if ft is not None and roi is not None:
                 ft.rois.append((index, roi))
+        if rgb is None:
+            return None, ft
         block = look.block
         rgb = apply_weather(rgb, block.weather, block.time_of_day, k, tl.fps, tl.seed)
         img = np.clip(rgb + 0.5, 0, 255).astype(np.uint8)
@@ -149,12 +157,28 @@ def _valid(truth: _FrameTruth, previous_mask: np.ndarray) -> np.ndarray:
     return inside & (before == truth.mask) & ~truth.appeared
 
 
-def render_preview(timeline: Timeline, start: int = 0, stop: int | None = None, *,
-                   ground_truth: bool = True) -> PreviewResult:
-    """Frames `start`..`stop`-1 (default: to the end) of `timeline`, with masks, boxes, flow and validity."""
+def _check_range(timeline: Timeline, start: int, stop: int | None) -> int:
     stop = timeline.n_frames if stop is None else stop
     if not 0 <= start <= stop <= timeline.n_frames:
         raise ValueError(f"frame range {start}..{stop} is outside the timeline's 0..{timeline.n_frames}")
+    return stop
+
+
+def render_flow(timeline: Timeline, start: int = 0, stop: int | None = None) -> np.ndarray:
+    """Only the backward flow (n, h, w, 2) of frames `start`..`stop`-1, without drawing any pixels: equal to
+    `render_preview(...).flow`, for lowering (the motion field) where pixels are not needed."""
+    stop = _check_range(timeline, start, stop)
+    renderer = PreviewRenderer(timeline)
+    flow = np.empty((stop - start, timeline.height, timeline.width, 2), np.float32)
+    for i in range(stop - start):
+        flow[i] = renderer.frame(start + i, truth=True, pixels=False)[1].flow
+    return flow
+
+
+def render_preview(timeline: Timeline, start: int = 0, stop: int | None = None, *,
+                   ground_truth: bool = True) -> PreviewResult:
+    """Frames `start`..`stop`-1 (default: to the end) of `timeline`, with masks, boxes, flow and validity."""
+    stop = _check_range(timeline, start, stop)
     renderer = PreviewRenderer(timeline)
     n, h, w, m = stop - start, timeline.height, timeline.width, len(timeline.tracks)
     frames = np.empty((n, h, w, 3), np.uint8)
@@ -166,7 +190,7 @@ def render_preview(timeline: Timeline, start: int = 0, stop: int | None = None, 
     boxes = np.empty((n, m, 4), np.float32)
     flow = np.empty((n, h, w, 2), np.float32)
     valid = np.empty((n, h, w), bool)
-    previous = renderer.frame(start - 1)[1].mask if start > 0 else None
+    previous = renderer.frame(start - 1, pixels=False)[1].mask if start > 0 else None
     for i in range(n):
         frames[i], truth = renderer.frame(start + i)
         masks[i], flow[i], boxes[i] = truth.mask, truth.flow, _boxes(truth, m)

@@ -120,3 +120,10 @@ def test_gallery_writes_a_sheet(tmp_path):
     assert main([str(tmp_path), "ground_truth"]) == 0
     assert (tmp_path / "ground_truth.png").stat().st_size > 1000
     assert main([str(tmp_path), "no-such-sheet"]) == 2
+
+
+def test_flow_only_render_matches_the_full_render():
+    from hvg.world.preview import render_flow
+    full = render_preview(busy())
+    assert np.array_equal(render_flow(busy()), full.flow)
+    assert np.array_equal(render_flow(busy(), 2, 5), full.flow[2:5])

@@ -34,12 +34,13 @@ def _roi(full: np.ndarray, level: np.ndarray, width: int, height: int) -> tuple[
     return x0, y0, x1, y1
 
 
-def draw_instance(rgb: np.ndarray, track: Track, frame: int, sprite: Sprite, *, mask: np.ndarray | None = None,
-                  flow: np.ndarray | None = None, appeared: np.ndarray | None = None, index: int = 0
-                  ) -> tuple[int, int, int, int] | None:
-    """Blend `track` at `frame` into `rgb` (float32, in place); with `mask`, also its mask, flow and `appeared`
-    (pixels whose point was not on screen as this instance one frame earlier). Returns the pixel box drawn."""
-    height, width = rgb.shape[:2]
+def draw_instance(rgb: np.ndarray | None, track: Track, frame: int, sprite: Sprite, *,
+                  mask: np.ndarray | None = None, flow: np.ndarray | None = None, appeared: np.ndarray | None = None,
+                  index: int = 0, size: tuple[int, int] | None = None) -> tuple[int, int, int, int] | None:
+    """Blend `track` at `frame` into `rgb` (float32 (h, w, 3), in place; None draws no pixels, then give `size`
+    as (h, w)); with `mask`, also write its mask id, flow and `appeared` (pixels whose point was not on screen as
+    this instance one frame earlier). Returns the pixel region touched, (x0, y0, x1, y1), or None."""
+    height, width = size if size is not None else rgb.shape[:2]
     opacity = float(track.opacity[frame])
     size_px = float(track.screen_size[frame]) * height
     if opacity <= 0.0 or size_px <= 0.0:
@@ -55,11 +56,12 @@ def draw_instance(rgb: np.ndarray, track: Track, frame: int, sprite: Sprite, *, 
     shifted[:, 2] -= (x0, y0)
     warped = cv2.warpAffine(level, shifted, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR,
                             borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    colour = warped[..., :3].astype(np.float32)
-    alpha = warped[..., 3:].astype(np.float32) * (opacity / 255.0)
-    target = rgb[y0:y1, x0:x1]
-    target *= 1.0 - alpha
-    target += colour * opacity
+    if rgb is not None:
+        colour = warped[..., :3].astype(np.float32)
+        alpha = warped[..., 3:].astype(np.float32) * (opacity / 255.0)
+        target = rgb[y0:y1, x0:x1]
+        target *= 1.0 - alpha
+        target += colour * opacity
     if mask is None:
         return roi
     own = warped[..., 3] >= MASK_ALPHA
