@@ -211,7 +211,7 @@ class OfflinePlanner:
             return -1
         if track.heading:
             return track.heading
-        return 1 if origin[0] <= 0.5 else -1
+        return 1 if origin[0] <= 0.7 else -1  # left to right, unless there is no room
 
     def _clamp(self, track: _Track, point: Point) -> Point:
         return _pt(layout.clamp_x(point[0], track.kind, track.current_size),
@@ -237,7 +237,7 @@ class OfflinePlanner:
             return _pt(home[0], min(home[1], layout.clamp_y(0.15, track.current_size)))
         if action.motion in ("moves", "bounces") and not action.vertical and action.landmark is None:
             # A thing that travels with no direction given starts on the left and reads left to right.
-            return _pt(layout.clamp_x(0.2 + 0.12 * track.lane, track.kind, track.current_size), home[1])
+            return _pt(self._edge_x(track, "left") + 0.13, home[1])
         return home
 
     def _landmark(self, action: Action, track: _Track) -> _Track | None:
