@@ -236,3 +236,34 @@ def test_measured_trajectory_correlation_follows_the_chain(translated):
     assert all(abs(r) < 5 / math.sqrt(n) for r in trajectory_correlation(iid, translation_flow(1, 0), 3))
     assert abs(neighbour_correlation(noise)) < 5 / math.sqrt(noise.numel())
     assert abs(same_pixel_correlation(noise)) < 5 / math.sqrt(noise.numel() / 2)
+
+
+def test_ownership_invariants_hold_for_any_flow():
+    # For arbitrary flows (random, large, fractional, some NaN), owners read distinct in-frame pixels, and the
+    # rounded source of every owner is where its flow points.
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=40, deadline=None, derandomize=True)
+    @given(st.integers(1, 9), st.integers(1, 9), st.floats(0.1, 12.0), st.integers(0, 2 ** 31 - 1))
+    def check(height, width, spread, seed):
+        generator = torch.Generator().manual_seed(seed)
+        flow = torch.randn(2, height, width, 2, generator=generator) * spread
+        flow[0, 0, 0, 0] = float("nan")
+        source, owns = transport_sources(flow)
+        assert source.shape == owns.shape == (2, height * width)
+        assert not owns[0, 0]
+        for frame in range(2):
+            owned = source[frame][owns[frame]]
+            assert owned.unique().numel() == owned.numel()
+            assert bool(((owned >= 0) & (owned < height * width)).all())
+            ys, xs = torch.meshgrid(torch.arange(height), torch.arange(width), indexing="ij")
+            target_x = torch.round(xs + flow[frame, ..., 0]).reshape(-1)[owns[frame]]
+            target_y = torch.round(ys + flow[frame, ..., 1]).reshape(-1)[owns[frame]]
+            assert torch.equal(owned, (target_y * width + target_x).long())
+            # Every in-frame source someone points at has exactly one owner.
+            inside = ((torch.round(xs + flow[frame, ..., 0]) >= 0) & (torch.round(xs + flow[frame, ..., 0]) < width)
+                      & (torch.round(ys + flow[frame, ..., 1]) >= 0) & (torch.round(ys + flow[frame, ..., 1]) < height))
+            claimed = source[frame][inside.reshape(-1) & torch.isfinite(flow[frame]).all(-1).reshape(-1)]
+            assert claimed.unique().numel() == owned.numel()
+    check()
