@@ -41,7 +41,7 @@ def plan(
     model: Annotated[Optional[str], typer.Option(help="Model name (chat) or local model folder "
                                                  "(transformers).")] = None,
     api_key_env: Annotated[Optional[str], typer.Option(help="Environment variable holding the API key "
-                                                       "[default: HVG_API_KEY, then OPENAI_API_KEY].")] = None,
+                                                       "(otherwise HVG_API_KEY, then OPENAI_API_KEY).")] = None,
     rounds: Annotated[int, typer.Option(min=0, help="Repair rounds after the first draft.")] = 3,
     timeout: Annotated[float, typer.Option(min=0.001, help="Seconds to wait for each chat request.")] = 120.0,
     retries: Annotated[int, typer.Option(min=0, help="Retries on connection errors, timeouts, 429 and 5xx.")] = 4,
