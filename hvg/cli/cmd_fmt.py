@@ -43,7 +43,7 @@ def fmt(
         try:
             formatted = format_source(original, file=name)
         except FormatError as error:
-            _print_diagnostics(error.diagnostics)
+            _print_diagnostics(error.diagnostics, original)
             stderr.print(f"[bold red]error:[/] {name} was left unchanged: fix the syntax error first",
                          markup=True)
             worst = max(worst, EXIT_FINDINGS)
@@ -138,8 +138,10 @@ def _write_stdout(text: str) -> None:
     sys.stdout.flush()
 
 
-def _print_diagnostics(diagnostics) -> None:
-    for d in diagnostics:
-        stderr.print(f"{d.file}:{d.line}:{d.column}: {d.severity}: {d.message} [{d.code}]", markup=False)
-        if d.help:
-            stderr.print(f"  help: {d.help}", markup=False)
+def _print_diagnostics(diagnostics, text: str) -> None:
+    """The syntax error as `hvg check` shows it: location, source line, caret, help."""
+    from hvg.lang.report import render
+    lines = text.split("\n")
+    for diagnostic in diagnostics:
+        stderr.print(render(diagnostic, lambda _file, number: lines[number - 1] if 0 < number <= len(lines)
+                            else None), end="")
