@@ -20,7 +20,8 @@ from hvg.world.draw.palette import Palette, palette
 
 PERIOD = 2.0          # world x units before the texture repeats
 Y_TOP, Y_BOTTOM = -1.0, 2.0
-DENSITY = 2.0         # texture pixels per frame pixel at level 0
+DENSITY = 2.0         # texture pixels per frame pixel at level 0 ...
+MAX_TEXTURE_SIDE = 1024   # ... unless that makes the texture's frame-sized window larger than this
 
 
 @dataclass(frozen=True)
@@ -326,9 +327,10 @@ def _tint(rgb: np.ndarray, color) -> np.ndarray:
 @lru_cache(maxsize=48)
 def texture(look: BackgroundLook, width: int, height: int, seed: int) -> Texture:
     """The painted world of one background look for frames of `width` x `height`, as a small pyramid."""
-    tex_w = int(round(PERIOD * width * DENSITY))
-    tex_h = int(round((Y_BOTTOM - Y_TOP) * height * DENSITY))
-    c = Canvas(1.0, tex_h, width_px=tex_w, origin=(0.0, Y_TOP), scale=(width * DENSITY, height * DENSITY),
+    density = min(DENSITY, max(0.5, MAX_TEXTURE_SIDE / max(width, height)))   # big frames: paint coarser
+    tex_w = int(round(PERIOD * width * density))
+    tex_h = int(round((Y_BOTTOM - Y_TOP) * height * density))
+    c = Canvas(1.0, tex_h, width_px=tex_w, origin=(0.0, Y_TOP), scale=(width * density, height * density),
                wrap=PERIOD)
     key = f"{look.kind}|{look.time_of_day}|{look.weather}|{look.color}"
     rng = np.random.default_rng([seed & 0xFFFFFFFF, zlib.crc32(key.encode())])
@@ -344,4 +346,4 @@ def texture(look: BackgroundLook, width: int, height: int, seed: int) -> Texture
     for _ in range(2):
         prev = levels[-1]
         levels.append(cv2.resize(prev, (prev.shape[1] // 2, prev.shape[0] // 2), interpolation=cv2.INTER_AREA))
-    return Texture(tuple(levels), water_top)
+    return Texture(tuple(levels), water_top, density)

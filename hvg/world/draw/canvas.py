@@ -113,10 +113,17 @@ class Canvas:
     # -- painting ----------------------------------------------------------------------------------------------
     def paint(self, coverage: np.ndarray, color) -> None:
         """Lay `color` (an RGB triple or an (h, w, 3) array) over the canvas where `coverage` says."""
-        m = coverage[..., None]
+        coverage = np.broadcast_to(coverage, (self.h, self.w))
+        rows, cols = np.flatnonzero(coverage.any(1)), np.flatnonzero(coverage.any(0))
+        if not len(rows):
+            return
+        box = np.s_[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]     # work only where the primitive is
+        m = coverage[box][..., None]
         col = np.asarray(color, np.float32)
-        self.rgb = self.rgb * (1.0 - m) + col * m
-        self.alpha = self.alpha + (1.0 - self.alpha) * coverage
+        if col.ndim == 3:
+            col = np.broadcast_to(col, (self.h, self.w, 3))[box]
+        self.rgb[box] = self.rgb[box] * (1.0 - m) + col * m
+        self.alpha[box] = self.alpha[box] + (1.0 - self.alpha[box]) * m[..., 0]
 
     def shade(self, coverage: np.ndarray, factor: np.ndarray) -> None:
         """Darken (< 1) or lighten (> 1) what is already there, inside `coverage` only (keeps the silhouette)."""
