@@ -85,8 +85,10 @@ class PreviewRenderer:
     def _look(self, frame: int) -> _BlockLook:
         tl = self.timeline
         block = next((b for b in tl.blocks if b.start_frame <= frame < b.end_frame), None)
-        if block is None:   # frames past the last block hold the last block's look
-            block = tl.blocks[-1] if frame >= 0 and tl.blocks else _PLAIN
+        if block is None:   # a frame between blocks holds the look of the block before it (else the first)
+            before = [b for b in tl.blocks if b.start_frame <= frame]
+            block = max(before, key=lambda b: b.start_frame) if before else \
+                min(tl.blocks, key=lambda b: b.start_frame) if tl.blocks else _PLAIN
         if block.index not in self._looks:
             self._looks[block.index] = _BlockLook(tl, block)
         return self._looks[block.index]

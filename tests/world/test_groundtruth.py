@@ -127,6 +127,7 @@ def test_warp_moving_object_on_still_background():
     ("pan", Look("grass"), Shot(cx=np.linspace(0.5, 0.8, N)), 2.0),
     ("zoom", Look("grass"), Shot(zoom=np.linspace(1.0, 1.5, N)), 2.5),
     ("roll", Look("forest"), Shot(roll=np.linspace(0.0, 20.0, N)), 2.0),
+    ("shake", Look("grass"), Shot(shake_x=0.03 * np.sin(np.arange(N)), shake_y=0.02 * np.cos(np.arange(N))), 2.0),
     ("pan and zoom, city", Look("city"), Shot(cx=np.linspace(0.5, 0.6, N), zoom=np.linspace(1.2, 1.0, N)), 4.5),
 ])
 def test_warp_camera_moves(name, look, shot, limit):
@@ -156,3 +157,18 @@ def test_valid_marks_disocclusion_and_new_arrivals():
     uncovered = (result.masks[1] == -1) & (result.masks[0] == 0)     # background the box just left
     assert uncovered.sum() > 20 and result.valid[1][uncovered].mean() < 0.2
     assert result.valid[1][(result.masks[1] == -1) & (result.masks[0] == -1)].mean() > 0.95
+
+
+def test_still_objects_move_with_the_background():
+    """An object fixed in the world is carried by the camera exactly like the ground under it: the renderer's
+    camera map and the screen positions from hvg.world.camera.to_screen agree."""
+    from hvg.world.preview import render_flow
+    shot = Shot(cx=np.linspace(0.5, 0.7, N), cy=np.linspace(0.5, 0.45, N), zoom=np.linspace(1.0, 1.4, N),
+                roll=np.linspace(0.0, 25.0, N))
+    house = thing("house", x=0.45, y=0.55, size=0.3)
+    with_house = render_preview(timeline([house], n_frames=N, width=128, height=96, look=Look("grass"), shot=shot))
+    ground = render_flow(timeline([], n_frames=N, width=128, height=96, look=Look("grass"), shot=shot))
+    for k in range(1, N):
+        on_house = with_house.masks[k] == 0
+        assert on_house.sum() > 200
+        assert np.abs(with_house.flow[k][on_house] - ground[k][on_house]).max() < 1e-3
