@@ -11,14 +11,14 @@ Deterministic: no randomness; the video seed is a hash of the prompt.
 from __future__ import annotations
 
 import math
-import re
 import zlib
 from dataclasses import dataclass, field, replace
 
 from hvg import ir
 from hvg.plan import layout
-from hvg.plan.lexicon import BASE_MOTIONS
+from hvg.plan.beats import is_base, split_conflicts
 from hvg.plan.reader import Action, Beat, Outline, Thing, read_prompt
+from hvg.plan.scenery import background_motion, entity_names, first_background, title
 
 Point = tuple[float, float]
 TRANSITION = 0.5
@@ -62,90 +62,6 @@ def _pt(x: float, y: float) -> Point:
 
 
 # ---------------------------------------------------------------------------------------------------------------
-# Beats: one base motion per thing per beat
-# ---------------------------------------------------------------------------------------------------------------
-
-def _base(action: Action) -> bool:
-    return action.motion in BASE_MOTIONS
-
-
-def split_conflicts(beats: list[Beat]) -> list[Beat]:
-    """A thing given two base motions in one beat ("flies over the house and lands") gets a second beat."""
-    result: list[Beat] = []
-    for beat in beats:
-        current = replace(beat, actions=[])
-        moving: set[int] = set()
-        offset = 0  # where `current.words` starts in `beat.words`
-        for action in beat.actions:
-            if _base(action) and moving & set(action.subjects):
-                # Cut the words at the last clause break before this verb ("..., and walks toward").
-                previous = current.actions[-1].at if current.actions else offset
-                breaks = [k for k in range(previous + 1, action.at) if beat.words[k] in (",", "and", "|", "while")]
-                cut = breaks[-1] if breaks else action.at
-                current.words = beat.words[offset:cut]
-                result.append(current)
-                offset = cut + 1 if breaks else cut
-                current = Beat(beat.words[offset:], present=[t for t in action.subjects],
-                               backgrounds=beat.backgrounds, settings_places=beat.settings_places,
-                               time=beat.time, weather=beat.weather, style=beat.style)
-                moving = set()
-            current.actions.append(action)
-            if _base(action):
-                moving |= set(action.subjects)
-        result.append(current)
-    return result
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# Names, settings
-# ---------------------------------------------------------------------------------------------------------------
-
-def _names(things: list[Thing]) -> list[str]:
-    names = []
-    for thing in things:
-        same = [t for t in things if t.kind == thing.kind]
-        if len(same) == 1:
-            names.append(thing.kind)
-        elif thing.color and sum(t.color == thing.color for t in same) == 1:
-            names.append(f"{thing.color}_{thing.kind}")
-        else:
-            names.append(f"{thing.kind}{same.index(thing) + 1}")
-    return names
-
-
-def _first_background(outline: Outline) -> str:
-    places = [p for beat in outline.beats for p in beat.backgrounds]
-    strong = [p for p in places if p not in ("sky", "snow", "plain")]
-    if strong or places:
-        return (strong or places)[0]
-    kinds = {t.kind for t in outline.things}
-    if kinds & {"boat", "fish"}:
-        return "ocean"
-    if kinds and kinds <= layout.SKY_KINDS | {"rocket"}:
-        return "space" if "rocket" in kinds or kinds <= {"star", "moon"} else "sky"
-    return "grass" if kinds else "plain"
-
-
-def _background_motion(background: str, weather: str | None) -> tuple[str | None, float]:
-    if weather == "rain":
-        return "rain", 0.6
-    if background in ("ocean", "beach"):
-        return "waves", 0.4
-    if background == "space":
-        return "flicker", 0.3
-    if background in ("grass", "forest", "sky"):
-        return "drift", 0.2
-    return None, 1.0
-
-
-def _title(prompt: str) -> str:
-    text = re.sub(r"\s+", " ", prompt.replace('"', "")).strip(" .!?")
-    if len(text) > 48:
-        text = text[:48].rsplit(" ", 1)[0]
-    return (text[:1].upper() + text[1:]) or "Untitled"
-
-
-# ---------------------------------------------------------------------------------------------------------------
 # The planner
 # ---------------------------------------------------------------------------------------------------------------
 
@@ -153,13 +69,13 @@ class OfflinePlanner:
     def __init__(self, outline: Outline):
         self.outline = outline
         self.beats = split_conflicts(outline.beats)
-        names = _names(outline.things)
+        names = entity_names(outline.things)
         self.tracks = [_Track(t, names[t.index], _r(layout.DEFAULT_SIZE[t.kind] * t.scale)) for t in outline.things]
         for track in self.tracks:
             track.current_size = track.size
             same = [t for t in self.tracks if t.kind == track.kind]
             track.lane = same.index(track)
-        first = _first_background(outline)
+        first = first_background(outline)
         times = [b.time for b in self.beats if b.time]
         weathers = [b.weather for b in self.beats if b.weather]
         self._staged_at: dict[str, Point] = {}
@@ -400,7 +316,7 @@ class OfflinePlanner:
         staged: list[_Track] = []
         for track in involved:
             actions = acting.get(track.thing.index, [])
-            base = next((a for a in actions if _base(a)), None)
+            base = next((a for a in actions if is_base(a)), None)
             modifiers = [a.motion for a in actions if a.motion in _MODIFIERS]
             if base is None and not track.visible and "fades_out" in modifiers and track.pos is not None:
                 continue  # already gone; nothing to fade
@@ -431,7 +347,7 @@ class OfflinePlanner:
             block_chunks = [ir.Chunk(start=start, end=pause, description=text, placements=[a for a, _ in chunks]),
                             ir.Chunk(start=pause, end=start + duration, description=text,
                                      placements=[b for _, b in chunks])]
-        motion_kind, strength = _background_motion(self.settings.background, self.settings.weather)
+        motion_kind, strength = background_motion(self.settings.background, self.settings.weather)
         background = ir.Background(kind=self.settings.background, time=self.settings.time,
                                    weather=self.settings.weather, motion=motion_kind, strength=strength)
         return ir.Block(start=start, end=start + duration, description=beat.text or "A scene",
@@ -505,7 +421,7 @@ class OfflinePlanner:
                                       color=track.thing.color or layout.DEFAULT_COLOR[track.kind],
                                       size=track.size, look=look, layer=-1 if backdrop else 0))
         styles = [b.style for b in self.beats if b.style]
-        video = ir.VideoSettings(title=_title(self.outline.prompt), width=128, height=128, fps=12,
+        video = ir.VideoSettings(title=title(self.outline.prompt), width=128, height=128, fps=12,
                                  seed=zlib.crc32(self.outline.prompt.encode()) % 10000,
                                  style=styles[0] if styles else None)
         transitions = [ir.Transition(time=b.start, kind="smooth", duration=TRANSITION) for b in blocks[1:]]
@@ -520,7 +436,7 @@ def plan_offline(prompt: str) -> ir.Scene:
     outline = read_prompt(prompt)
     scene = OfflinePlanner(outline).scene()
     if not scene.blocks:
-        scene.blocks = [ir.Block(start=0.0, end=3.0, description=_title(prompt),
+        scene.blocks = [ir.Block(start=0.0, end=3.0, description=title(prompt),
                                  background=ir.Background(kind="plain"))]
     return scene
 
