@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from hvg.world.draw.backgrounds import PERIOD, Y_TOP, Texture
+from hvg.world.draw.backgrounds import Y_TOP, Texture
 from hvg.world.draw.geometry import compose, invert, translation
 
 DRIFT_SPEED = 0.06          # frame widths a second at strength 1

@@ -108,8 +108,8 @@ def _pines(c: Canvas, trees, color) -> None:
     for i, f in enumerate((0.0, 0.3, 0.55)):
         tiers = []
         for x, base, h in trees:
-            w, top = h * 0.32, base - h + f * h * 0.7
-            tiers.append([(x, top), (x - w * (0.6 + 0.2 * i), top + h * 0.45), (x + w * (0.6 + 0.2 * i), top + h * 0.45)])
+            half, top = h * 0.32 * (0.6 + 0.2 * i), base - h + f * h * 0.7
+            tiers.append([(x, top), (x - half, top + h * 0.45), (x + half, top + h * 0.45)])
         c.paint(c.polygons(tiers), tone(color, 1.0 + 0.08 * i))
 
 

@@ -130,11 +130,6 @@ class Canvas:
         f = 1.0 + (factor - 1.0) * coverage
         self.rgb = np.clip(self.rgb * f[..., None], 0, 255 * self.alpha[..., None])
 
-    def erase(self, coverage: np.ndarray) -> None:
-        keep = 1.0 - coverage
-        self.rgb *= keep[..., None]
-        self.alpha *= keep
-
     # -- shading fields (per-pixel factors, ~1 = unchanged) ---------------------------------------------------
     def vertical_light(self, top: float = 1.15, bottom: float = 0.8, y0: float = -0.5, y1: float = 0.5) -> np.ndarray:
         u = np.clip((self.y - y0) / max(y1 - y0, 1e-6), 0, 1)

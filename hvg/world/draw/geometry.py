@@ -56,10 +56,3 @@ def camera_map(camera: CameraTrack, frame: int, width: int, height: int) -> np.n
 
 def translation(dx: float, dy: float) -> np.ndarray:
     return np.array([[1.0, 0.0, dx], [0.0, 1.0, dy]])
-
-
-def affine_flow(m: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Displacement m(p) - p at pixel grids xs, ys (float32)."""
-    fx = (m[0, 0] - 1.0) * xs + m[0, 1] * ys + m[0, 2]
-    fy = m[1, 0] * xs + (m[1, 1] - 1.0) * ys + m[1, 2]
-    return fx.astype(np.float32, copy=False), fy.astype(np.float32, copy=False)
