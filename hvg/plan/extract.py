@@ -6,7 +6,8 @@ prose or a ```json fence, or with scene source text (in a fence or bare). JSON i
 be read becomes a `P0xx` diagnostic that goes back to the model with the next repair message.
 
 Before validation a few fields that models often leave out, but that follow from the rest, are filled in:
-a placement's `instance` (the entity's name) and its `start`/`end` (its block's or chunk's span).
+a placement's `instance` (the entity's name) and its `start`/`end` (its block's or chunk's span), and
+`free_words` for a kind or background outside the vocabulary (`"seagull"` is written as quoted free words).
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from typing import Any, Callable
 
 from pydantic import ValidationError
 
+from hvg import vocab
 from hvg.diagnostics import Diagnostic
 from hvg.ir import Scene
 
@@ -68,11 +70,20 @@ def _scene_object(value: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
+def _mark_free_words(node: Any, vocabulary: tuple[str, ...]) -> None:
+    """A kind outside the vocabulary (`"seagull"`, `"fishing boat"`) can only be written as quoted free words."""
+    if isinstance(node, dict) and isinstance(node.get("kind"), str) and "free_words" not in node:
+        node["free_words"] = node["kind"] not in vocabulary
+
+
 def fill_defaults(scene: dict[str, Any]) -> dict[str, Any]:
     """Fill the fields that follow from the rest (see the module docstring); everything else is left alone."""
+    for entity in scene.get("entities") or []:
+        _mark_free_words(entity, vocab.KINDS)
     for block in scene.get("blocks") or []:
         if not isinstance(block, dict):
             continue
+        _mark_free_words(block.get("background"), vocab.BACKGROUNDS)
         spans = [(block, block.get("placements"))]
         spans += [(chunk, chunk.get("placements")) for chunk in block.get("chunks") or [] if isinstance(chunk, dict)]
         for owner, placements in spans:

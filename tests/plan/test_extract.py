@@ -71,3 +71,12 @@ def test_garbage_is_a_diagnostic_quoting_the_start_of_the_answer():
 
 def test_json_objects_skips_broken_ones_and_finds_the_next():
     assert json_objects('{"a": [1, } then {"b": 2} and {"c": {"d": 3}}') == [{"b": 2}, {"c": {"d": 3}}]
+
+
+def test_kinds_outside_the_vocabulary_become_free_words():
+    scene = json.loads(json.dumps(_EXAMPLE))
+    scene["entities"][0]["kind"] = "fishing boat"
+    scene["blocks"][0]["background"]["kind"] = "misty harbor"
+    draft = read(json.dumps(scene))
+    assert 'entity ball = "fishing boat"' in draft.source and 'background "misty harbor"' in draft.source
+    assert check(draft.source, file="a.scene").errors == []
