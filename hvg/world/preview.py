@@ -20,7 +20,7 @@ from hvg.world.draw.backgrounds import BackgroundLook, texture
 from hvg.world.draw.geometry import camera_map
 from hvg.world.draw.instances import draw_instance
 from hvg.world.draw.palette import object_light
-from hvg.world.draw.sprites import sprite
+from hvg.world.draw.sprites import base_height_for, sprite
 from hvg.world.draw.styles import apply_style
 from hvg.world.draw.weather import apply_weather, rain
 from hvg.world.timeline import BlockSpan, Timeline
@@ -72,6 +72,7 @@ class _BlockLook:
         motion = BackgroundMotion(block.background_motion, float(block.motion_strength), timeline.fps, timeline.seed)
         self.backdrop = Backdrop(tex, timeline.width, timeline.height, motion)
         self.light = object_light(block.time_of_day, block.weather)
+        self.sprite_height = base_height_for(timeline.height)
 
 
 class PreviewRenderer:
@@ -119,7 +120,7 @@ class PreviewRenderer:
         for index, track in self._order:
             if not bool(track.visible[k]):
                 continue
-            spr = sprite(track.kind, tuple(int(v) for v in track.color), look.light)
+            spr = sprite(track.kind, tuple(int(v) for v in track.color), look.light, look.sprite_height)
             roi = draw_instance(rgb, track, k, spr, index=index, mask=ft.mask if ft else None,
                                 flow=ft.flow if ft else None, appeared=ft.appeared if ft else None,
                                 size=(tl.height, tl.width))

@@ -324,7 +324,7 @@ def _tint(rgb: np.ndarray, color) -> np.ndarray:
     return rgb * 0.6 + np.clip(tinted, 0, 255) * 0.4
 
 
-@lru_cache(maxsize=48)
+@lru_cache(maxsize=12)     # a few MB each at 128 px, tens of MB at 512 px
 def texture(look: BackgroundLook, width: int, height: int, seed: int) -> Texture:
     """The painted world of one background look for frames of `width` x `height`, as a small pyramid."""
     density = min(DENSITY, max(0.5, MAX_TEXTURE_SIDE / max(width, height)))   # big frames: paint coarser

@@ -25,7 +25,7 @@ RIM_DARKEN = 0.45        # how much the one-pixel rim darkens the colour under i
 class Sprite:
     kind: str
     aspect: float
-    levels: tuple[np.ndarray, ...]       # (h_l, w_l, 4) uint8 premultiplied RGBA, h_l = BASE_HEIGHT / 2**l
+    levels: tuple[np.ndarray, ...]       # (h_l, w_l, 4) uint8 premultiplied RGBA, h_l = base height / 2**l
 
     def level_for(self, height_px: float) -> np.ndarray:
         """The smallest level at least as tall as the sprite will be on screen (so a warp only shrinks < 2x)."""
@@ -45,17 +45,23 @@ def _with_rim(rgba: np.ndarray) -> np.ndarray:
     return out
 
 
-@lru_cache(maxsize=512)
-def sprite(kind: str, color: tuple[int, int, int], light: tuple[float, float, float] = (1.0, 1.0, 1.0)) -> Sprite:
+def base_height_for(frame_height: int) -> int:
+    """Tall frames get a bigger top level, so large objects are not drawn from a smaller sprite."""
+    return BASE_HEIGHT if frame_height <= 2 * BASE_HEIGHT else 2 * BASE_HEIGHT
+
+
+@lru_cache(maxsize=192)
+def sprite(kind: str, color: tuple[int, int, int], light: tuple[float, float, float] = (1.0, 1.0, 1.0),
+           base_height: int = BASE_HEIGHT) -> Sprite:
     """The sprite of `kind` in `color` under a light tint (time of day). Unknown kinds draw as a ball."""
     drawer = KIND_DRAWERS.get(kind, KIND_DRAWERS["ball"])
     aspect = KIND_ASPECT.get(kind, 1.0)
-    canvas = Canvas(aspect, BASE_HEIGHT)
+    canvas = Canvas(aspect, base_height)
     drawer(canvas, tuple(float(v) for v in color))
     rgba = canvas.premultiplied_rgba()
     rgba[..., :3] *= np.asarray(light, np.float32)
     levels = []
-    height = BASE_HEIGHT
+    height = base_height
     current = rgba
     while height >= MIN_HEIGHT:
         levels.append(np.clip(_with_rim(current) + 0.5, 0, 255).astype(np.uint8))
