@@ -93,7 +93,8 @@ class OfflinePlanner:
         """Where the things that head for this one (`toward`) are now, if any is on screen."""
         for action in beat.actions:
             if action.landmark == track.thing.index and action.relation == "toward":
-                for subject in action.subjects:
+                senders = [*action.subjects, *([action.agent] if action.agent is not None else [])]
+                for subject in senders:
                     visitor = self.tracks[subject]
                     if visitor.visible and visitor.pos is not None:
                         return visitor.pos[0]
@@ -141,6 +142,13 @@ class OfflinePlanner:
         if action.to_side in ("left", "right") or action.across:
             side = "right" if action.to_side == "left" else "left"
             return self._side_start(track, side, home)
+        agent = self.tracks[action.agent] if action.agent is not None else None
+        if agent is not None and agent.pos is not None and agent is not track:
+            # Kicked or thrown: it starts at the feet of whoever did it, on the side it is going.
+            mark = self._landmark(action, track)
+            side = 1 if mark is None or mark.pos[0] >= agent.pos[0] else -1
+            gap = (layout.width(agent.kind, agent.current_size) + layout.width(track.kind, track.current_size)) / 2
+            return _pt(layout.clamp_x(agent.pos[0] + side * (gap + 0.01), track.kind, track.current_size), home[1])
         mark = self._landmark(action, track)
         if mark is not None and action.relation == "toward":
             # Start well away from where it is going, on the side with more room.

@@ -21,6 +21,9 @@ _AMBIGUOUS_NOUNS = frozenset("rose present figure block home duck crow swallow p
 _PATH_PREPOSITIONS = frozenset("over above across along past toward towards under beneath by".split())
 _CONTINUES = frozenset(", | and or but".split()) | lx.CONCURRENT_WORDS
 _SAME_PLURAL = frozenset("fish goldfish salmon trout".split())
+# Verbs whose object moves, not their subject.
+_PUSH_VERBS = frozenset("kick kicks kicked kicking throw throws threw throwing push pushes pushed pushing toss tosses "
+                        "tossed tossing pull pulls pulled pulling".split())
 _CHASE_VERBS = frozenset("chase chases chasing chased approach approaches approaching approached follow follows "
                          "following followed".split())
 _SIZE_WORDS = {"big": 1.4, "large": 1.4, "huge": 1.8, "giant": 1.8, "small": 0.7, "little": 0.7, "tiny": 0.5}
@@ -57,6 +60,7 @@ class Action:
     times: int | None = None
     manner: str | None = None         # "slow" or "fast"
     camera: tuple[str, str | None] | None = None  # (op, word after it) for camera actions
+    agent: int | None = None          # who kicks or throws it: where it starts from
 
 
 @dataclass
@@ -275,7 +279,10 @@ class _Reader:
             if mention is not None:
                 things, preposition, _ = mention
                 beat.present += [t for t in things if t not in beat.present]
-                if preposition is not None and action is not None and action.landmark is None \
+                if preposition is None and action is not None and action.word in _PUSH_VERBS and not action.subjects:
+                    action.subjects = list(things)  # "a boy kicks a ball": the ball is what moves
+                    self.last_subjects = list(things)
+                elif preposition is not None and action is not None and action.landmark is None \
                         and preposition in lx.LANDMARK_RELATIONS:
                     action.landmark, action.relation = things[0], lx.LANDMARK_RELATIONS[preposition]
                 elif preposition is None and action is not None and action.landmark is None and action.subjects \
@@ -292,6 +299,10 @@ class _Reader:
             elif camera_here and word in _CAMERA_VERBS:
                 action = Action([], "camera", word, i, camera=(_CAMERA_VERBS[word], nxt))
                 beat.actions.append(action)
+            elif word in _PUSH_VERBS:
+                action = Action([], "moves", word, i, agent=pending[0] if pending else None)
+                beat.actions.append(action)
+                pending, pronoun = [], False
             elif word in lx.MOTION_VERBS or word == "rose":
                 motion = lx.MOTION_VERBS.get(word, "rises")
                 if motion == "fades":
@@ -322,8 +333,6 @@ class _Reader:
                 if place not in lx.WEAK_BACKGROUNDS and preposition not in _PATH_PREPOSITIONS:
                     beat.settings_places.append(place)
             i += 1
-        if pending and action is None:
-            pass  # things named with no verb: placed where they stand
         for act in beat.actions:  # a verb before any noun ("Bouncing along, a ball ...") takes the next noun
             if not act.subjects and act.motion != "camera":
                 act.subjects = [t for t in beat.present if t not in (act.landmark,)][:1]

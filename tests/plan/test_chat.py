@@ -27,7 +27,7 @@ def broken_scene() -> str:
 
 def backend(url: str, **options) -> tuple[ChatBackend, list[float]]:
     waits: list[float] = []
-    options = {"timeout": 2.0, "retries": 2, "backoff": 0.01, "sleep": waits.append, **options}
+    options = {"timeout": 10.0, "retries": 2, "backoff": 0.01, "sleep": waits.append, **options}
     return ChatBackend(url, "tiny-model", api_key=KEY, **options), waits
 
 
