@@ -227,7 +227,7 @@ def _city(c, pal, rng, look) -> float:
     lit_windows, x = [], 0.0
     while x < PERIOD - 0.05:
         w, top = min(rng.uniform(0.08, 0.16), PERIOD - x), street - rng.uniform(0.2, 0.58)
-        body = pal.lit(mix((90, 95, 110), tuple(rng.uniform(60, 200, 3)), 0.25))
+        body = np.asarray(mix((90, 95, 110), tuple(rng.uniform(60, 200, 3)), 0.25)) * np.maximum(pal.light, 0.5)
         c.paint(c.rect(x, top, x + w, street), body)
         dark = []
         for wy in np.arange(top + 0.03, street - 0.04, 0.045):

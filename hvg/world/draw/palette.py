@@ -49,4 +49,4 @@ def palette(time_of_day: str, weather: str) -> Palette:
 def object_light(time_of_day: str, weather: str) -> tuple[float, float, float]:
     """The tint objects get: a softened version of the ground light, so objects stay readable at night."""
     light = palette(time_of_day, weather).light
-    return tuple(float(v) for v in 0.45 + 0.55 * light)
+    return tuple(float(v) for v in 0.55 + 0.45 * light)

@@ -81,8 +81,8 @@ def neon(img, frame, seed):
 
 
 def noir(img, frame, seed):
-    g = _gray(img)
-    g = (g - 118.0) * 1.45 + 118.0
+    g = 255.0 * (_gray(img) / 255.0) ** 0.75          # lift the shadows first, so night scenes keep detail
+    g = (g - 128.0) * 1.4 + 128.0
     g = g[..., None] * _vignette(*img.shape[:2], 0.55)
     g = g + 10.0 * _grain(img.shape[:2], seed, frame, 0x4015)[..., None]
     return _u8(np.repeat(g, 3, axis=2))
