@@ -131,3 +131,18 @@ def test_directions_steer_the_motion():
 def test_an_unknown_prompt_still_gives_a_clean_program():
     source, scene, diagnostics = compiled("Quantum entanglement, explained")
     assert scene is not None and not [d for d in diagnostics if d.severity == "error"]
+
+
+def test_reader_details():
+    _, kick, _ = compiled("A boy kicks a ball toward a tree")
+    motions = {p.entity: p.motion.type for p in kick.blocks[0].placements}
+    assert motions == {"person": "at", "ball": "moves", "tree": "at"}       # the ball moves, not the boy
+    _, cat, _ = compiled("Three birds circle the tree while a cat sleeps")
+    assert len(cat.blocks) == 1 and all(p.motion.type in ("orbits", "at") for p in cat.blocks[0].placements)
+    _, palm, _ = compiled("A ball rolls toward a palm tree")
+    assert [e.kind for e in palm.entities] == ["ball", "tree"] and palm.entities[1].look == "palm tree"
+    _, sunset, _ = compiled("Two kids run across the beach as the sun sets")
+    assert sunset.blocks[0].background.time == "sunset" and sunset.entities[0].look == "kid"
+    _, street, _ = compiled("A taxi drives down the street")
+    path = street.blocks[0].placements[0].motion.path
+    assert path[0][1] == path[-1][1]                                        # along the street, not downwards
