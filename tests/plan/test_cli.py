@@ -88,3 +88,14 @@ def test_render_right_away_with_the_preview_backend(tmp_path):
     assert main(["plan", "A blue ball rests on the grass", "-o", str(story), "--render",
                  "--render-backend", "preview"]) == 0
     assert (tmp_path / "story.mp4").stat().st_size > 0
+
+
+def test_the_offline_planner_never_imports_torch():
+    import subprocess
+    import sys
+    code = ("import sys, io, contextlib\nfrom hvg.cli.main import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()): assert main(['plan', 'a red ball bounces']) == 0\n"
+            "print(sorted(m for m in ('torch', 'transformers', 'numpy') if m in sys.modules))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"
