@@ -22,14 +22,16 @@ def load_plan(program: Path, reference: str = "preview"):
 
 
 def compile_program(program: Path):
-    from hvg.lang import api
+    """The IR of a program file; a program with errors is one line and a hint (exit 1)."""
+    from hvg.diagnostics import CompileError
+    from hvg.lang.api import compile_scene
     try:
-        return api.compile_scene(program)
-    except Exception as error:  # the front end's compile error carries the diagnostics
-        if type(error).__name__ in ("CompileError", "SceneError", "CheckError"):
-            fail(f"{program} does not compile: {_first_line(error)}", f"run `hvg check {program}` for details",
-                 exit_code=1)
-        raise
+        return compile_scene(Path(program))
+    except CompileError as error:
+        fail(f"{program} does not compile: {_first_line(error)}", f"run `hvg check {program}` for every error",
+             exit_code=1)
+    except OSError as error:
+        fail(f"cannot read {program}: {error.strerror or error}", "check the path to the .scene program")
 
 
 def load_video(path: Path, fps: float) -> np.ndarray:

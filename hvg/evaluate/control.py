@@ -1,49 +1,95 @@
 """Control accuracy: does each entity appear where the plan put it?
 
-`detect_boxes` finds entities with the colour detector (`detect`), which never sees the planned boxes; planned
-boxes are used only afterwards, to pair each detection with the instance it is closest to (centre distance,
-Hungarian), the usual matching step of detection benchmarks. `control_accuracy` then scores IoU and centre error.
+`detect_boxes` finds entities with the colour detector (`detect`), which never sees the planned boxes of the
+video under test. Per block and per entity it has a few configurations: colours learned from whole objects or
+from their interiors only; objects found by colour alone, or (when the plan's camera holds still) as change
+against the block's temporal median that moved towards the entity's colours, falling back to colour for objects
+that do not move. Which works best depends on the background and the style, so it is chosen on the procedural
+reference, where the truth is known, and then applied to the video.
+Planned boxes of the video's frames are used only afterwards, to pair each detection with the instance it is
+closest to (centre distance, Hungarian), the usual matching step of detection benchmarks.
+`control_accuracy` then scores IoU and centre error.
 """
 from __future__ import annotations
 
 import numpy as np
 
 from hvg.evaluate.boxes import centre, centre_error, iou
-from hvg.evaluate.detect import classify, detect_group, learn_appearance
+from hvg.evaluate.detect import AppearanceModel, classify, classify_changes, detect_group, learn_appearance
 
 IOU_HIT = 0.5
+MIN_MOVING_PIXELS = 6   # fewer changed pixels than this is no moving object (rain drops, twinkling stars)
+METHODS = ("colour", "changes")
+APPEARANCES = (True, False)   # learn colours from whole objects, or from their interiors only
 
 
 def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.ndarray, planned: np.ndarray,
                  evaluable: np.ndarray, groups: list[list[int]], group_colors: list[tuple[int, int, int]],
-                 block_starts: list[int], seed: int = 0) -> np.ndarray:
+                 block_starts: list[int], still_camera: list[bool] | None = None, seed: int = 0,
+                 reference_detections: dict | None = None) -> np.ndarray:
     """(n, m, 4) detected boxes for the m instances (NaN where not detected or not evaluable).
 
     frames: the video under test (n, h, w, 3); reference, reference_masks: the procedural reference and its
-    instance masks, used only to learn colours per block; planned (n, m, 4): used only to pair detections with
-    instances; evaluable (n, m) bool: instance-frames to score; groups: the track indices of each entity.
+    instance masks, used to learn colours per block and to choose the detection method; planned (n, m, 4): used
+    on the video only to pair detections with instances; evaluable (n, m) bool: instance-frames to score;
+    groups: the track indices of each colour group; still_camera: per block, whether the plan's camera holds still.
+    reference_detections: a dict that receives the reference's own detections under key "boxes" (optional).
     """
-    from scipy.optimize import linear_sum_assignment
     n, m = planned.shape[:2]
     detected = np.full((n, m, 4), np.nan)
+    on_reference = np.full((n, m, 4), np.nan)
     bounds = [*sorted(set(block_starts) | {0}), n]
-    for start, stop in zip(bounds[:-1], bounds[1:]):
+    for b, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
         if stop <= start:
             continue
-        model = learn_appearance(reference[start:stop], reference_masks[start:stop], groups, group_colors, seed)
-        for k in range(start, stop):
-            if not evaluable[k].any():
+        span = slice(start, stop)
+        models = {whole: learn_appearance(reference[span], reference_masks[span], groups, group_colors, seed, whole)
+                  for whole in APPEARANCES}
+        still = bool(still_camera and b < len(still_camera) and still_camera[b])
+        configs = [(whole, method) for whole in APPEARANCES for method in (METHODS if still else ("colour",))]
+        # choose per group on the reference, where the truth is known
+        trials = {c: _detect_span(reference[span], models[c[0]], c[1], groups, evaluable[span], planned[span])
+                  for c in configs}
+        scores = {c: np.nan_to_num(iou(found, planned[span]), nan=0.0) for c, found in trials.items()}
+        best = {g: max(configs, key=lambda c: scores[c][:, tracks][evaluable[span][:, tracks]].sum())
+                for g, tracks in enumerate(groups)}
+        for g, tracks in enumerate(groups):
+            on_reference[span, tracks] = trials[best[g]][:, tracks]
+        for config in dict.fromkeys(best.values()):
+            chosen = [g for g in best if best[g] == config]
+            found = _detect_span(frames[span], models[config[0]], config[1], [groups[g] for g in chosen],
+                                 evaluable[span], planned[span], group_ids=chosen)
+            for g in chosen:
+                detected[span, groups[g]] = found[:, groups[g]]
+    if reference_detections is not None:
+        reference_detections["boxes"] = on_reference
+    return detected
+
+
+def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, groups: list[list[int]],
+                 evaluable: np.ndarray, planned: np.ndarray, group_ids: list[int] | None = None) -> np.ndarray:
+    """Detections (t, m, 4) in frames of one block with one method, for the given groups."""
+    from scipy.optimize import linear_sum_assignment
+    group_ids = list(range(len(groups))) if group_ids is None else group_ids
+    detected = np.full((len(frames), planned.shape[1], 4), np.nan)
+    labels = classify(frames, model)
+    changes = classify_changes(frames, np.median(frames, axis=0), model) if method == "changes" else None
+    for k in range(len(frames)):
+        if not evaluable[k].any():
+            continue
+        for g, tracks in zip(group_ids, groups):
+            wanted = [i for i in tracks if evaluable[k, i]]
+            if not wanted:
                 continue
-            labels = classify(frames[k], model)
-            for g, tracks in enumerate(groups):
-                wanted = [i for i in tracks if evaluable[k, i]]
-                found = detect_group(labels, g, len(wanted))
-                if not wanted or not found:
-                    continue
-                cost = np.linalg.norm(centre(np.array(found))[:, None] - centre(planned[k, wanted])[None], axis=-1)
-                rows, cols = linear_sum_assignment(cost)
-                for r, c in zip(rows, cols):
-                    detected[k, wanted[c]] = found[r]
+            found = detect_group(changes[k], g, len(wanted), MIN_MOVING_PIXELS) if changes is not None else []
+            if len(found) < len(wanted):  # not (all) moving: find them by colour
+                found = detect_group(labels[k], g, len(wanted))
+            if not found:
+                continue
+            cost = np.linalg.norm(centre(np.array(found))[:, None] - centre(planned[k, wanted])[None], axis=-1)
+            rows, cols = linear_sum_assignment(cost)
+            for r, c in zip(rows, cols):
+                detected[k, wanted[c]] = found[r]
     return detected
 
 

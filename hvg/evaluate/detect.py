@@ -13,15 +13,17 @@ from dataclasses import dataclass
 import numpy as np
 
 BACKGROUND_COLOURS = 10
-ENTITY_COLOURS = 3
+ENTITY_COLOURS = 4
 SAMPLE_PIXELS = 6000
-MERGE_SHARE = 0.25   # components at least this share of the largest, and near it, belong to the same object
+MERGE_SHARE = 0.25
+CHANGE_THRESHOLD = 24  # a pixel this far (max over channels) from the still background has changed   # components at least this share of the largest, and near it, belong to the same object
 
 
 @dataclass
 class AppearanceModel:
     centroids: np.ndarray  # (c, 3) float32 RGB
     owner: np.ndarray      # (c,) int: -1 background, else the entity group's index
+    _tables: tuple | None = None  # lookup tables over quantised colours, built on first use
 
 
 def kmeans(points: np.ndarray, k: int, seed: int = 0, iterations: int = 12) -> np.ndarray:
@@ -46,16 +48,19 @@ def kmeans(points: np.ndarray, k: int, seed: int = 0, iterations: int = 12) -> n
 
 
 def learn_appearance(frames: np.ndarray, masks: np.ndarray, groups: list[list[int]],
-                     fallback_colors: list[tuple[int, int, int]], seed: int = 0) -> AppearanceModel:
+                     fallback_colors: list[tuple[int, int, int]], seed: int = 0,
+                     whole_objects: bool = True) -> AppearanceModel:
     """Colours of the background and of each entity group (a list of track indices) in reference frames.
 
+    whole_objects: learn from every pixel of an object, its edge included (a dark rim is part of the object's box),
+    or only from its interior (edge pixels blend with what is behind and can teach background colours).
     A group never visible in the reference gets its program colour (`fallback_colors[g]`).
     """
     rng = np.random.default_rng(seed)
     pixels = frames.reshape(-1, 3)
-    # Edge pixels blend an object with what is behind it; learning them would teach blends as object colours.
-    owners = np.where(_interior(masks), masks, -2).reshape(-1)
-    all_owners = masks.reshape(-1)
+    # Background pixels next to an object blend with it: always leave them out.
+    interior = _interior(masks)
+    owners = np.where(((masks >= 0) & whole_objects) | interior, masks, -2).reshape(-1)
     centroids, owner = [], []
 
     def sample(selected: np.ndarray) -> np.ndarray:
@@ -71,8 +76,6 @@ def learn_appearance(frames: np.ndarray, masks: np.ndarray, groups: list[list[in
         owner += [-1] * len(found)
     for g, tracks in enumerate(groups):
         mine = sample(np.isin(owners, tracks))
-        if len(mine) < 4:  # too small to have an interior: take its edge pixels after all
-            mine = sample(np.isin(all_owners, tracks))
         found = kmeans(mine, ENTITY_COLOURS, seed) if len(mine) else np.array([fallback_colors[g]], np.float32)
         centroids += list(found)
         owner += [g] * len(found)
@@ -90,26 +93,84 @@ def _interior(masks: np.ndarray) -> np.ndarray:
     return same
 
 
-def classify(frame: np.ndarray, model: AppearanceModel) -> np.ndarray:
-    """(h, w) int: the owner of each pixel's nearest colour (-1 background)."""
-    pixels = frame.reshape(-1, 3).astype(np.float32)
-    d2 = (pixels ** 2).sum(1)[:, None] - 2 * pixels @ model.centroids.T + (model.centroids ** 2).sum(1)[None]
-    return model.owner[d2.argmin(1)].reshape(frame.shape[:2])
+def classify(frames: np.ndarray, model: AppearanceModel) -> np.ndarray:
+    """(..., h, w) int: the owner of each pixel's nearest colour (-1 background). Takes one frame or many."""
+    return _tables(model)[0][_quantise(frames)]
+
+
+def classify_changes(frames: np.ndarray, still_background: np.ndarray, model: AppearanceModel) -> np.ndarray:
+    """(..., h, w) int: pixels that differ from the still background AND moved towards an entity's colours take
+    that entity's group; all others are -1.
+
+    `still_background` (h, w, 3) is the temporal median of the block (valid when the camera holds still): a moving
+    object is what differs from it. "Towards" (nearer the entity's colours than the background pixel was)
+    rejects the ghost a slow object leaves in the median. Colours are compared only among entities here, so a
+    dark rim or a shadowed side still counts as the object even when the background holds a similar colour.
+    """
+    _, nearest_entity, entity_distances, entity_owner = _tables(model)
+    if entity_owner.size == 0:
+        return np.full(frames.shape[:-1], -1)
+    changed = np.abs(frames.astype(np.int16) - still_background.astype(np.int16)).max(-1) > CHANGE_THRESHOLD
+    q_frame, q_still = _quantise(frames), _quantise(still_background)
+    nearest = nearest_entity[q_frame]
+    towards = entity_distances[q_frame, nearest] < entity_distances[np.broadcast_to(q_still, q_frame.shape), nearest]
+    return np.where(changed & towards, entity_owner[nearest], -1)
+
+
+QUANT_BITS = 5  # colours are looked up in tables of 32x32x32 cells: classifying costs one indexing per pixel
+
+
+def _quantise(image: np.ndarray) -> np.ndarray:
+    q = image.astype(np.int32) >> (8 - QUANT_BITS)
+    return (q[..., 0] << (2 * QUANT_BITS)) | (q[..., 1] << QUANT_BITS) | q[..., 2]
+
+
+def _tables(model: AppearanceModel) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per quantised colour: owner of the nearest centroid; among entity centroids: the nearest one and the
+    squared distances to all of them; and each entity centroid's owner. Built once per model."""
+    if getattr(model, "_tables", None) is None:
+        levels = (np.arange(1 << QUANT_BITS, dtype=np.float32) + 0.5) * (1 << (8 - QUANT_BITS))
+        r, g, b = np.meshgrid(levels, levels, levels, indexing="ij")
+        cells = np.stack([r.ravel(), g.ravel(), b.ravel()], axis=1)
+        owner = model.owner[_squared_distances(cells, model.centroids).argmin(1)]
+        entity = model.owner >= 0
+        distances = _squared_distances(cells, model.centroids[entity]) if entity.any() else np.zeros((len(cells), 0))
+        nearest = distances.argmin(1) if entity.any() else np.zeros(len(cells), int)
+        model._tables = (owner, nearest, distances, model.owner[entity])
+    return model._tables
+
+
+def _squared_distances(points: np.ndarray, centroids: np.ndarray) -> np.ndarray:
+    """(points, centroids) squared RGB distances."""
+    points = points.reshape(-1, 3).astype(np.float32)
+    out = np.empty((len(points), len(centroids)), np.float32)
+    for j, c in enumerate(centroids.astype(np.float32)):
+        diff = points - c
+        out[:, j] = np.einsum("ij,ij->i", diff, diff)
+    return out
 
 
 def detect_group(labels: np.ndarray, group: int, count: int, min_pixels: int = 3) -> list[np.ndarray]:
     """Up to `count` boxes (pixel xyxy) for entity `group` in a classified frame, largest components first.
 
-    With one expected instance, components near the largest and at least MERGE_SHARE of its size join it
-    (an object cut in two by something passing in front of it is still one object).
+    Specks under `min_pixels` are dropped; parts less than 3 pixels apart count as one object (a flower's stem
+    and its bloom); with one expected instance, components near the largest and at least MERGE_SHARE of its size
+    join it too (an object cut in two by something passing in front of it is still one object).
     """
     from scipy import ndimage
-    component, n = ndimage.label(labels == group, structure=np.ones((3, 3)))
-    if n == 0 or count == 0:
+    mine = labels == group
+    if count == 0 or not mine.any():
         return []
-    sizes = ndimage.sum_labels(np.ones_like(component), component, index=np.arange(1, n + 1))
-    slices = ndimage.find_objects(component)
-    order = [i for i in np.argsort(-sizes, kind="stable") if sizes[i] >= min_pixels]
+    specks, n = ndimage.label(mine, structure=np.ones((3, 3)))
+    sizes = ndimage.sum_labels(mine, specks, index=np.arange(1, n + 1))
+    kept = np.isin(specks, 1 + np.flatnonzero(sizes >= min_pixels))
+    joined, n = ndimage.label(ndimage.binary_dilation(kept, structure=np.ones((3, 3))), structure=np.ones((3, 3)))
+    component = np.where(kept, joined, 0)
+    if n == 0:
+        return []
+    sizes = ndimage.sum_labels(kept, component, index=np.arange(1, n + 1))
+    slices = ndimage.find_objects(component, max_label=n)
+    order = [i for i in np.argsort(-sizes, kind="stable") if sizes[i] >= min_pixels and slices[i] is not None]
     boxes = [_slice_box(slices[i]) for i in order]
     if count == 1 and boxes:
         largest, reach = boxes[0], max(boxes[0][2] - boxes[0][0], boxes[0][3] - boxes[0][1])

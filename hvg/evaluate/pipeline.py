@@ -56,7 +56,7 @@ def plan_from_scene(scene, reference_backend: str = "preview") -> Plan:
 
 def plan_from_file(program: str | Path, reference_backend: str = "preview") -> Plan:
     from hvg.lang.api import compile_scene
-    return plan_from_scene(compile_scene(program), reference_backend)
+    return plan_from_scene(compile_scene(Path(program)), reference_backend)
 
 
 def evaluate_video(plan: Plan, frames: np.ndarray, seed: int = 0) -> EvalResult:

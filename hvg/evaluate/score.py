@@ -53,9 +53,13 @@ def score_video(frames: np.ndarray, truth: PlanTruth, *, seed: int = 0) -> EvalR
     scored = evaluable(truth)
     groups, group_colors = colour_groups(truth)
 
+    on_reference: dict = {}
     detected = control.detect_boxes(frames, truth.reference, truth.masks, planned, scored, groups, group_colors,
-                                    truth.block_starts, seed=seed)
+                                    truth.block_starts, truth.still_camera, seed=seed,
+                                    reference_detections=on_reference)
     accuracy = control.control_accuracy(detected, planned, scored, truth.entities, truth.block_starts)
+    ceiling = control.control_accuracy(on_reference["boxes"], planned, scored, truth.entities, truth.block_starts)
+    accuracy["reference_mean_iou"] = ceiling["mean_iou"]
 
     measured = measure_flow(frames)
     warping = coherence.warping_error_per_pair(frames, measured, measure_forward_flow(frames))

@@ -28,6 +28,8 @@ class PlanTruth:
     opacity: np.ndarray       # (n, m) 0..1
     block_starts: list[int]   # first frame of each block
     fps: float
+    still_camera: list[bool] | None = None  # per block: the camera holds still (None: unknown, treat as moving)
+    valid: np.ndarray | None = None         # (n, h, w) bool: planned flow valid (no occlusion); None: use masks
 
     @property
     def n_frames(self) -> int:
@@ -47,7 +49,15 @@ def plan_truth(timeline, preview) -> PlanTruth:
         reference=preview.frames, masks=preview.masks, boxes=np.asarray(preview.boxes, np.float64),
         flow=preview.flow, names=[t.instance for t in timeline.tracks], entities=[t.entity for t in timeline.tracks],
         kinds=[t.kind for t in timeline.tracks], colors=[tuple(t.color) for t in timeline.tracks], opacity=opacity,
-        block_starts=[b.start_frame for b in timeline.blocks], fps=float(timeline.fps))
+        block_starts=[b.start_frame for b in timeline.blocks], fps=float(timeline.fps),
+        still_camera=[_camera_still(timeline.camera, b.start_frame, b.end_frame) for b in timeline.blocks],
+        valid=getattr(preview, "valid", None))
+
+
+def _camera_still(camera, start: int, stop: int) -> bool:
+    """True when the plan's camera (centre, zoom, roll, shake) does not change over frames start..stop-1."""
+    parts = (camera.cx, camera.cy, camera.zoom, camera.roll, camera.shake_x, camera.shake_y)
+    return all(np.ptp(np.asarray(p[start:stop], float)) < 1e-6 for p in parts) if stop > start else True
 
 
 def planned_boxes(truth: PlanTruth) -> np.ndarray:
