@@ -5,6 +5,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from hvg.vocab import KIND_ASPECT, KINDS
 from hvg.world.draw.handmade import Look, Shot, thing, timeline
@@ -172,3 +174,21 @@ def test_still_objects_move_with_the_background():
         on_house = with_house.masks[k] == 0
         assert on_house.sum() > 200
         assert np.abs(with_house.flow[k][on_house] - ground[k][on_house]).max() < 1e-3
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(kind=st.sampled_from(KINDS), x0=st.floats(0.3, 0.7), y0=st.floats(0.3, 0.7), dx=st.floats(-0.05, 0.05),
+       dy=st.floats(-0.05, 0.05), size=st.floats(0.2, 0.35), grow=st.floats(0.9, 1.1), spin=st.floats(-20, 20))
+def test_flow_carries_an_object_back_to_where_it_was(kind, x0, y0, dx, dy, size, grow, spin):
+    """For any rigid motion, the object's pixels flowed back land on the object's pixels one frame earlier."""
+    t = thing(kind, x=np.array([x0, x0 + dx]), y=np.array([y0, y0 + dy]), size=np.array([size, size * grow]),
+              rotation=np.array([0.0, spin]))
+    result = render_preview(timeline([t], n_frames=2, look=Look("plain")))
+    own = result.masks[1] == 0
+    ys, xs = np.nonzero(own)
+    px = np.rint(xs + result.flow[1][own][:, 0]).astype(int)
+    py = np.rint(ys + result.flow[1][own][:, 1]).astype(int)
+    inside = (px >= 0) & (px < 128) & (py >= 0) & (py < 128)
+    before = cv2.dilate((result.masks[0] == 0).astype(np.uint8), np.ones((3, 3), np.uint8))  # edges round either way
+    assert before[py[inside], px[inside]].mean() > 0.99
+    assert result.valid[1][own].mean() > 0.9
