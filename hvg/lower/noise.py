@@ -5,13 +5,14 @@ and draws on the CPU, so the noise does not depend on the device the model runs 
 
 Warped noise, z(0) ~ N(0, Σ(M)) with Σ given by the motion M (docs/lowering.md has the proof sketch):
 
-    z_k(p) = ρ · z_{k-1}(s(p)) + sqrt(1 - ρ²) · ε_k(p)   if p owns the source pixel s(p) = round(p + flow_k(p))
+    z_k(p) = ρ · z_{k-1}(s(p)) + sqrt(1 - ρ²) · ε_k(p)   if p owns the source pixel s(p) ≈ round(p + flow_k(p))
     z_k(p) = ε_k(p)                                        otherwise (source outside the frame, or taken)
 
 `flow_k` is BACKWARD flow in pixels of the grid (frame_k(p) ≈ frame_{k-1}(p + flow_k(p))), channel 0 = dx
-(right), channel 1 = dy (down). Each source pixel feeds at most one target (the one whose exact source lands
+(right), channel 1 = dy (down). Each source pixel feeds at most one target (the one whose sample lands
 closest to it), so the values a frame reads from its predecessor are distinct, hence independent: every frame is
 exactly N(0, I), pixels in a frame are independent, and noise along a trajectory has correlation ρ per frame.
+Samples keep their sub-cell positions (`noise_transport`), so slow motion moves the noise too.
 """
 from __future__ import annotations
 
@@ -48,8 +49,44 @@ def downsample_flow(flow, factor: int) -> torch.Tensor:
     return rearrange(pooled, "t c h w -> t h w c") / factor
 
 
+def _transport(flow: torch.Tensor, offsets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """One transport step for a stack of frames. flow (f, h, w, 2); offsets (f, h*w, 2): where the noise sample
+    held at each pixel of the previous frame really is, relative to that pixel's centre.
+
+    Returns source (f, h*w) long, owns (f, h*w) bool, and the new offsets (f, h*w, 2) of the targets."""
+    frames, height, width, _ = flow.shape
+    pixels = height * width
+    ys, xs = torch.meshgrid(torch.arange(height, dtype=torch.float32), torch.arange(width, dtype=torch.float32),
+                            indexing="ij")
+    exact = torch.stack([xs + flow[..., 0], ys + flow[..., 1]], dim=-1).reshape(frames, pixels, 2)
+    finite = torch.isfinite(exact).all(-1, keepdim=True)
+    exact = torch.where(finite, exact, -1.0)                           # not finite: a point outside the frame
+
+    def locate(points):
+        rounded = torch.round(points)
+        inside = ((rounded[..., 0] >= 0) & (rounded[..., 0] < width) & (rounded[..., 1] >= 0)
+                  & (rounded[..., 1] < height))
+        index = (rounded[..., 1].clamp(0, height - 1) * width + rounded[..., 0].clamp(0, width - 1)).long()
+        return rounded, inside, index
+
+    # The sample nearest the exact source: start from the pixel there, step back by that sample's offset.
+    _, near_inside, near = locate(exact)
+    guess = exact - offsets.gather(1, near[..., None].expand(-1, -1, 2)) * near_inside[..., None]
+    rounded, inside, source = locate(guess)
+    moved = rounded + offsets.gather(1, source[..., None].expand(-1, -1, 2)) - exact   # sample's place vs target
+    # Rank every target by how far its sample lies from where it should be; the lowest rank claims a source.
+    distance = torch.where(inside, (moved ** 2).sum(-1), torch.inf)
+    rank = torch.empty_like(source)
+    rank.scatter_(1, torch.argsort(distance, dim=1, stable=True),
+                  torch.arange(pixels).expand(frames, pixels).contiguous())
+    claim = torch.where(inside, source, pixels)                      # outside: a dummy slot nobody reads
+    best = torch.full((frames, pixels + 1), pixels, dtype=torch.long).scatter_reduce(1, claim, rank, reduce="amin")
+    owns = inside & (best.gather(1, source) == rank)
+    return source, owns, torch.where(owns[..., None], moved, 0.0)
+
+
 def transport_sources(flow: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Nearest-pixel transport with de-duplication for backward flow (..., h, w, 2): one frame or a stack.
+    """Nearest-pixel transport with de-duplication for backward flow (..., h, w, 2), each frame on its own.
 
     Returns (source, owns), each (..., h*w): `source` (long) the flat index of the previous frame's pixel each
     target reads; `owns` (bool) True where that source is inside the frame and this target is the one that uses
@@ -58,25 +95,27 @@ def transport_sources(flow: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """
     *batch, height, width, _ = flow.shape
     flow = flow.reshape(-1, height, width, 2)
-    frames, pixels = flow.shape[0], height * width
-    ys, xs = torch.meshgrid(torch.arange(height, dtype=torch.float32), torch.arange(width, dtype=torch.float32),
-                            indexing="ij")
-    exact_x = (xs + flow[..., 0]).reshape(frames, pixels)
-    exact_y = (ys + flow[..., 1]).reshape(frames, pixels)
-    finite = torch.isfinite(exact_x) & torch.isfinite(exact_y)
-    exact_x, exact_y = torch.where(finite, exact_x, -1.0), torch.where(finite, exact_y, -1.0)
-    source_x, source_y = torch.round(exact_x), torch.round(exact_y)
-    inside = (source_x >= 0) & (source_x < width) & (source_y >= 0) & (source_y < height)
-    source = (source_y.clamp(0, height - 1) * width + source_x.clamp(0, width - 1)).long()
-    # Rank every target by how far its exact source lies from the rounded one; the lowest rank claims a source.
-    distance = torch.where(inside, (exact_x - source_x) ** 2 + (exact_y - source_y) ** 2, torch.inf)
-    rank = torch.empty_like(source)
-    rank.scatter_(1, torch.argsort(distance, dim=1, stable=True),
-                  torch.arange(pixels).expand(frames, pixels).contiguous())
-    claim = torch.where(inside, source, pixels)                      # outside: a dummy slot nobody reads
-    best = torch.full((frames, pixels + 1), pixels, dtype=torch.long).scatter_reduce(1, claim, rank, reduce="amin")
-    owns = inside & (best.gather(1, source) == rank)
-    return source.reshape(*batch, pixels), owns.reshape(*batch, pixels)
+    source, owns, _ = _transport(flow, torch.zeros(flow.shape[0], height * width, 2))
+    return source.reshape(*batch, height * width), owns.reshape(*batch, height * width)
+
+
+def noise_transport(flow: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """The transport warped noise uses for a block's flow (t, h, w, 2): (source, owns), each (t, h*w).
+
+    Like `transport_sources`, but each noise sample remembers its sub-cell position, so motion slower than one
+    cell a frame still carries the noise (0.3 cells a frame moves it one cell every three or four frames instead
+    of never). Offsets start at zero at the block's first frame. Still a function of the flow alone."""
+    frames, height, width, _ = flow.shape
+    offsets = torch.zeros(1, height * width, 2)
+    sources, owners = [], []
+    for frame in range(frames):
+        source, owns, offsets = _transport(flow[frame:frame + 1], offsets)
+        sources.append(source[0])
+        owners.append(owns[0])
+    if not frames:
+        empty = torch.zeros(0, height * width)
+        return empty.long(), empty.bool()
+    return torch.stack(sources), torch.stack(owners)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -108,7 +147,7 @@ def warped_noise(flow, channels: int, *, generator: torch.Generator, correlation
     if previous_last is not None and tuple(previous_last.shape) != (channels, height, width):
         raise ValueError(f"previous_last must be {(channels, height, width)}, got {tuple(previous_last.shape)}")
     keep, renew = correlation, (1.0 - correlation ** 2) ** 0.5
-    sources, owners = transport_sources(flow)                        # (t, h*w) each, all frames at once
+    sources, owners = noise_transport(flow)                          # (t, h*w) each
     out = torch.empty_like(fresh)
     previous = None if previous_last is None else previous_last.detach().to("cpu", torch.float32).reshape(channels, -1)
     for frame in range(frames):

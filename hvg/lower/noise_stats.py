@@ -1,13 +1,12 @@
 """Measured correlations of a block's noise: along motion trajectories (per lag) and between neighbours.
 
-Trajectories are the chains the warped noise follows: a pixel's source one frame earlier is the nearest pixel
-along the backward flow, counted only where the pixel owns that source (see `transport_sources`).
+A trajectory is the true path of a point through the flow: from pixel p at frame k, step back one frame at a
+time by the flow at the (continuous) point, then round once at the end. This is independent of how the warped
+noise transports its samples, so it measures whether the noise really follows the motion, slow motion included.
 """
 from __future__ import annotations
 
 import torch
-
-from hvg.lower.noise import transport_sources
 
 
 def _pearson(a: torch.Tensor, b: torch.Tensor) -> float:
@@ -17,25 +16,40 @@ def _pearson(a: torch.Tensor, b: torch.Tensor) -> float:
     return float(torch.corrcoef(torch.stack([a, b]))[0, 1])
 
 
+def trace_back(flow: torch.Tensor, frame: int, lag: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """Where each pixel of `frame` was `lag` frames earlier: (index (h*w,) long into that frame, alive (h*w,)
+    bool: the path stayed inside the frame with finite flow). `flow` (t, h, w, 2) backward, in cells."""
+    _, height, width, _ = flow.shape
+    ys, xs = torch.meshgrid(torch.arange(height, dtype=torch.float32), torch.arange(width, dtype=torch.float32),
+                            indexing="ij")
+    point = torch.stack([xs.reshape(-1), ys.reshape(-1)], -1)          # (h*w, 2) continuous (x, y)
+    alive = torch.ones(height * width, dtype=torch.bool)
+    for step in range(frame, frame - lag, -1):
+        cell = torch.round(point)
+        alive &= (cell[:, 0] >= 0) & (cell[:, 0] < width) & (cell[:, 1] >= 0) & (cell[:, 1] < height)
+        index = (cell[:, 1].clamp(0, height - 1) * width + cell[:, 0].clamp(0, width - 1)).long()
+        motion = flow[step].reshape(-1, 2)[index]
+        alive &= torch.isfinite(motion).all(-1)
+        point = point + torch.nan_to_num(motion)
+    cell = torch.round(point)
+    alive &= (cell[:, 0] >= 0) & (cell[:, 0] < width) & (cell[:, 1] >= 0) & (cell[:, 1] < height)
+    index = (cell[:, 1].clamp(0, height - 1) * width + cell[:, 0].clamp(0, width - 1)).long()
+    return index, alive
+
+
 def trajectory_correlation(noise: torch.Tensor, flow: torch.Tensor, max_lag: int) -> list[float]:
-    """Correlation of z_k(p) with z_{k-lag}(the point p came from), for lag = 1..max_lag, pooled over frames,
-    pixels and channels. `noise` (c, t, h, w), `flow` (t, h, w, 2) backward grid flow. NaN where no chain that
-    long exists."""
-    channels, frames, height, width = noise.shape
+    """Correlation of z_k(p) with z_{k-lag}(where p was lag frames earlier), for lag = 1..max_lag, pooled over
+    frames, pixels and channels. `noise` (c, t, h, w), `flow` (t, h, w, 2) backward grid flow. NaN where no
+    trajectory that long exists."""
+    channels, frames = noise.shape[:2]
     flat = noise.reshape(channels, frames, -1)
-    links = [transport_sources(flow[k]) for k in range(frames)]       # frame k -> frame k-1
     results = []
     for lag in range(1, max_lag + 1):
         now, then = [], []
         for k in range(lag, frames):
-            origin = torch.arange(height * width)
-            alive = torch.ones(height * width, dtype=torch.bool)
-            for step in range(k, k - lag, -1):                            # follow the chain back `lag` frames
-                source, owns = links[step]
-                alive &= owns[origin]
-                origin = source[origin]
+            index, alive = trace_back(flow, k, lag)
             now.append(flat[:, k, alive])
-            then.append(flat[:, k - lag, origin[alive]])
+            then.append(flat[:, k - lag, index[alive]])
         results.append(_pearson(torch.cat(now, 1), torch.cat(then, 1)) if now else float("nan"))
     return results
 

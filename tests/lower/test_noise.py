@@ -267,3 +267,20 @@ def test_ownership_invariants_hold_for_any_flow():
             claimed = source[frame][inside.reshape(-1) & torch.isfinite(flow[frame]).all(-1).reshape(-1)]
             assert claimed.unique().numel() == owned.numel()
     check()
+
+
+def test_slow_motion_still_carries_the_noise():
+    # 0.3 cells a frame: per-frame rounding alone would never move the noise. Over 10 frames the content moves
+    # 3 cells; the noise must have moved with it (correlation rho^10 there) and not stayed put (0 at the same pixel).
+    from hvg.lower.noise_stats import trajectory_correlation
+    frames, lag = 14, 10
+    flow = translation_flow(0.3, 0, frames=frames)
+    noise = noise_over_seeds("warped", flow)                          # (seeds, c, t, h, w)
+    later, earlier = noise[:, :, lag:, :, 3:], noise[:, :, :-lag, :, :-3]
+    r, n = correlation(later, earlier)
+    assert abs(r - RHO ** lag) < 5 * (1 - RHO ** (2 * lag)) / math.sqrt(n) + 0.02, r
+    r_still, n_still = correlation(noise[:, :, lag:], noise[:, :, :-lag])
+    assert abs(r_still) < 4 / math.sqrt(n_still)
+    measured = trajectory_correlation(noise[0], flow, max_lag=lag)
+    assert measured[-1] == pytest.approx(RHO ** lag, abs=0.06)
+    assert_standard_normal_frames(noise)
