@@ -1,0 +1,130 @@
+"""The `builtin` backend: the HST-UNet flow-matching model shipped in hvg/checkpoints/, block by block.
+
+One block:
+1. lower the block to its conditioning (hvg.lower.conditioning.lower) at the latent grid
+2. motion-guided noise along the block's motion field, its first frame continuing the previous block's last
+3. the previous block's last latent frames as temporal context (from `previous_state`; else the previous
+   block's frames, encoded), with their layout maps
+4. pyramidal flow-matching sampling with classifier-free guidance (steps, stages and guidance from the
+   quality preset), progress through `job.on_step`
+5. cross-frame refinement, decode, uint8 frames; the state for the next block (history at reduced resolution,
+   last noise frame)
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from hvg.backends.base import BlockJob, BlockResult
+
+NOISE_CORRELATION = 0.9
+
+
+@dataclass
+class BuiltinState:
+    """What block i hands to block i + 1 (tensors on the CPU, batch of one)."""
+    history: dict            # compress_history(...) of the last latent frames: {"coarse", "fine"}
+    maps: object             # (1, m, k, h, w) their layout maps
+    last_noise: object       # (c, h, w) the last frame of this block's initial noise
+
+
+class BuiltinBackend:
+    name = "builtin"
+
+    def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu", noise: str = "warped"):
+        from hvg.backends import BackendUnavailable, shipped_checkpoint
+        from hvg.model.checkpoint import CheckpointError, load_checkpoint
+
+        path = Path(checkpoint) if checkpoint is not None else shipped_checkpoint()
+        if path is None:
+            raise BackendUnavailable("no checkpoint ships with this copy of hvg",
+                                     "train one with `hvg train --preset small` and pass --checkpoint PATH, "
+                                     "or render with --backend preview")
+        try:
+            self.loaded = load_checkpoint(path, device="cpu")
+        except CheckpointError as error:
+            raise BackendUnavailable(str(error), error.hint) from None
+        self.path, self.noise = path, noise
+        self.config = self.loaded.config
+
+    def fingerprint(self) -> str:
+        return f"builtin-{self.loaded.sha256[:16]}-noise:{self.noise}-rho:{NOISE_CORRELATION}"
+
+    # --- one block -------------------------------------------------------------------------------------------
+
+    def render_block(self, job: BlockJob) -> BlockResult:
+        import torch
+
+        from hvg.lower.conditioning import lower
+        from hvg.lower.motion_field import noise_flow
+        from hvg.lower.noise import make_noise
+        from hvg.model.autoencoder import frames_to_tensor, tensor_to_frames
+        from hvg.model.condition import condition_from_lowered
+        from hvg.model.pyramid import compress_history, expand_history
+        from hvg.model.sampler import sample_pyramid
+
+        device = job.device or "cpu"
+        model = self.loaded.model.to(device)
+        autoencoder = self.loaded.autoencoder.to(device)
+        config = self.config
+        timeline = job.timeline
+        grid = (timeline.height // config.patch, timeline.width // config.patch)
+        self._check_size(timeline, grid)
+
+        # 1. conditioning
+        lowered = lower(job.scene, job.block_index, timeline=timeline, grid=grid)
+        cond = condition_from_lowered(lowered, config, model.layout_projection.cpu())
+
+        # 2. noise: a deterministic function of (seed, block), continuing the previous block's last frame
+        state = job.previous_state if isinstance(job.previous_state, BuiltinState) else None
+        generator = torch.Generator().manual_seed(int(job.seed) * 1009 + job.block_index)
+        shape = (config.latent_channels, lowered.frames, *grid)
+        noise = make_noise(self.noise, shape, generator=generator, flow=noise_flow(lowered.motion),
+                           correlation=NOISE_CORRELATION, previous_last=None if state is None else state.last_noise)
+
+        # 3. temporal context
+        context, context_maps = None, None
+        if state is not None:
+            context, context_maps = expand_history(state.history), state.maps
+        elif job.previous_frames is not None and config.context_frames:
+            frames = job.previous_frames[-config.context_frames:]
+            with torch.no_grad():
+                context = autoencoder.encode(frames_to_tensor(frames).to(device)).cpu()
+
+        # 4. pyramidal sampling with guidance
+        stages = self._stages(job.quality.pyramid_stages, grid)
+        callback = (lambda done, total, x: job.on_step(done, total)) if job.on_step else None
+        with torch.no_grad():
+            latents = sample_pyramid(
+                model, noise[None].to(device), cond.to(device), steps=job.quality.steps, stages=stages,
+                guidance=job.quality.guidance, callback=callback,
+                context=None if context is None else context.to(device),
+                context_maps=None if context_maps is None else context_maps.to(device))
+            # 5. refinement, decode
+            latents = model.refiner(latents)
+            frames = tensor_to_frames(autoencoder.decode(latents))
+        keep = config.context_frames
+        next_state = BuiltinState(history=compress_history(latents.cpu(), keep, config.history_full_frames),
+                                  maps=cond.maps[:, :, -keep:].clone() if keep else cond.maps[:, :, :0],
+                                  last_noise=noise[:, -1].clone())
+        return BlockResult(frames=np.ascontiguousarray(frames), state=next_state)
+
+    # --- sizes -----------------------------------------------------------------------------------------------
+
+    def _check_size(self, timeline, grid) -> None:
+        from hvg.backends import BackendUnavailable
+        if timeline.height % self.config.patch or timeline.width % self.config.patch or grid[0] % 4 or grid[1] % 4:
+            raise BackendUnavailable(
+                f"the builtin model renders frames whose sides are multiples of {4 * self.config.patch} pixels, "
+                f"not {timeline.width}x{timeline.height}",
+                f"set `size` in the video settings to e.g. 128x128, or render with --backend preview")
+
+    @staticmethod
+    def _stages(wanted: int, grid: tuple[int, int]) -> int:
+        """As many pyramid stages as the grid allows: the coarsest stage's grid must still divide by 4."""
+        stages = max(1, wanted)
+        while stages > 1 and any(side % (4 * 2 ** (stages - 1)) for side in grid):
+            stages -= 1
+        return stages
