@@ -8,6 +8,7 @@ be read becomes a `P0xx` diagnostic that goes back to the model with the next re
 Before validation a few fields that models often leave out, but that follow from the rest, are filled in:
 a placement's `instance` (the entity's name) and its `start`/`end` (its block's or chunk's span), and
 `free_words` for a kind or background outside the vocabulary (`"seagull"` is written as quoted free words).
+Points written as `{"x": .., "y": ..}` and times written as `"3s"` are read as `[x, y]` and 3.
 """
 from __future__ import annotations
 
@@ -76,8 +77,29 @@ def _mark_free_words(node: Any, vocabulary: tuple[str, ...]) -> None:
         node["free_words"] = node["kind"] not in vocabulary
 
 
+_SECONDS = re.compile(r"^\s*(-?[0-9]+(?:\.[0-9]+)?)\s*s?\s*$")
+_TIME_KEYS = frozenset({"start", "end", "time", "duration"})
+
+
+def _coerce(value: Any) -> Any:
+    """Spellings models like that mean the same thing: `{"x": 0.2, "y": 0.8}` for `[0.2, 0.8]`, `"3s"` for 3."""
+    if isinstance(value, list):
+        return [_coerce(item) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if set(value) == {"x", "y"}:
+        return [value["x"], value["y"]]
+    result = {}
+    for key, item in value.items():
+        if key in _TIME_KEYS and isinstance(item, str) and _SECONDS.match(item):
+            item = float(_SECONDS.match(item).group(1))
+        result[key] = _coerce(item)
+    return result
+
+
 def fill_defaults(scene: dict[str, Any]) -> dict[str, Any]:
     """Fill the fields that follow from the rest (see the module docstring); everything else is left alone."""
+    scene = _coerce(scene)
     for entity in scene.get("entities") or []:
         _mark_free_words(entity, vocab.KINDS)
     for block in scene.get("blocks") or []:

@@ -80,3 +80,13 @@ def test_kinds_outside_the_vocabulary_become_free_words():
     draft = read(json.dumps(scene))
     assert 'entity ball = "fishing boat"' in draft.source and 'background "misty harbor"' in draft.source
     assert check(draft.source, file="a.scene").errors == []
+
+
+def test_points_as_objects_and_times_as_strings_are_understood():
+    scene = json.loads(json.dumps(_EXAMPLE))
+    block = scene["blocks"][0]
+    block["start"], block["end"] = "0s", "3s"
+    motion = block["placements"][0]["motion"]
+    motion["start"], motion["end"] = {"x": 0.2, "y": 0.8}, {"x": 0.8, "y": 0.8}
+    draft = read(json.dumps(scene))
+    assert not draft.problems and "bounces (0.2, 0.8) -> (0.8, 0.8)" in draft.source
