@@ -192,14 +192,13 @@ def _cloud(c: Canvas, col) -> None:
 
 
 def _sun(c: Canvas, col) -> None:
-    for i in range(12):
-        a = math.radians(30 * i)
-        tip = (0.5 * math.cos(a), 0.5 * math.sin(a))
-        s1 = (0.36 * math.cos(a - 0.12), 0.36 * math.sin(a - 0.12))
-        s2 = (0.36 * math.cos(a + 0.12), 0.36 * math.sin(a + 0.12))
-        c.paint(c.polygon([s1, tip, s2]), tone(col, 1.1))
-    disc = c.circle((0, 0), 0.3)
-    glow = np.clip(1.25 - 0.5 * np.hypot(c.x + 0.08, c.y + 0.08) / 0.3, 0.7, 1.3)[..., None]
+    rays = []
+    for i in range(8):       # rays on the axes too, so the sun fills its square box
+        a = math.radians(45 * i)
+        rays.append([(0.36 * math.cos(a), 0.36 * math.sin(a)), (0.455 * math.cos(a), 0.455 * math.sin(a))])
+    c.paint(c.lines(rays, 0.09), tone(col, 1.05))
+    disc = c.circle((0, 0), 0.29)
+    glow = np.clip(1.25 - 0.5 * np.hypot(c.x + 0.08, c.y + 0.08) / 0.29, 0.7, 1.3)[..., None]
     c.paint(disc, np.asarray(tone(col, 1.05)) * glow)
 
 
