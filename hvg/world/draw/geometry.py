@@ -47,7 +47,7 @@ def camera_map(camera: CameraTrack, frame: int, width: int, height: int) -> np.n
 
     The same map as `hvg.world.camera.to_screen` (0.5 + R(-roll)·(p - centre)·zoom + shake), written as one affine:
     in pixel-proportional units the roll is a rigid rotation, so it is R(-roll)·zoom about the centre."""
-    m = rotation_scale(-float(camera.roll[frame]), float(camera.zoom[frame]))
+    m = rotation_scale(-float(camera.roll[frame]), max(float(camera.zoom[frame]), 1e-6))   # zoom 0 has no inverse
     centre = np.array([[float(camera.cx[frame]) * width], [float(camera.cy[frame]) * height]])
     offset = np.array([[width * (0.5 + float(camera.shake_x[frame])) - 0.5],
                        [height * (0.5 + float(camera.shake_y[frame])) - 0.5]])
