@@ -360,7 +360,7 @@ def program_pieces(draw) -> list:
     return pieces
 
 
-COMMENT = st.sampled_from(["# note", "#", "# a 'quoted' { brace } ; here", "#no color #ff8800 here"])
+COMMENT = st.sampled_from(["# note", "#", "# a 'quoted' { brace } ; here", "# no color #ff8800 here"])
 
 
 class _Writer:

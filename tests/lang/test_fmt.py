@@ -215,3 +215,18 @@ def test_fmt_stdin_to_stdout():
     done = subprocess.run([sys.executable, "-m", "hvg.cli.main", "fmt", "--check", "-"], input=MESSY, text=True,
                           capture_output=True, timeout=60)
     assert done.returncode == 1 and "<stdin>" in done.stdout
+
+
+@pytest.mark.parametrize("written,canonical", [
+    ("(1 - 2) - 3", "1 - 2 - 3"), ("1 - (2 - 3)", "1 - (2 - 3)"), ("1 - (2 + 3)", "1 - (2 + 3)"),
+    ("(1 * 2) * 3", "1 * 2 * 3"), ("1 / (2 * 3)", "1 / (2 * 3)"), ("1 / (2 / 3)", "1 / (2 / 3)"),
+    ("(1 + 2) * 3", "(1 + 2) * 3"), ("1 + (2 * 3)", "1 + 2 * 3"), ("-(1 * 2)", "-(1 * 2)"),
+    ("-(-(1))", "-(-1)"), ("(-1) * 2", "-1 * 2"), ("2 * -(3)", "2 * -3"), ("1 - -2", "1 - -2"),
+])
+def test_expressions_keep_only_the_parentheses_they_need(written: str, canonical: str):
+    assert format_source(f"let k = {written}\n") == f"let k = {canonical}\n"
+
+    def value(expression: str) -> float:
+        scene = check(f'entity e = ball\nblock 0s..1s "A" {{ e at ({expression}, 0) }}\n').scene
+        return scene.blocks[0].placements[0].motion.pos[0]
+    assert value(canonical) == value(written) == eval(written)  # noqa: S307 - the same arithmetic in Python
