@@ -2,7 +2,8 @@
 
 Standard library only (urllib). Each request asks for structured output first (`response_format` with the IR's
 JSON schema); a server that refuses it (400/404/422 naming response_format or json_schema) is asked again with
-`json_object`, then with no format at all, and the mode that worked is remembered. Connection errors, timeouts,
+`json_object`, then with no format at all, and the mode that worked is remembered; without structured output
+the schema itself is written into the system message. Connection errors, timeouts,
 429 and 5xx are retried with exponential backoff and seeded jitter; anything else fails at once with a one-line
 message. The API key travels only in the Authorization header and is masked in every message.
 """
@@ -22,6 +23,7 @@ from hvg.ir import json_schema
 from hvg.plan.errors import EndpointDown, EndpointStatus, EndpointTimeout, GarbageAnswer, mask_secret
 
 RESPONSE_MODES = ("json_schema", "json_object", "text")
+SCHEMA_HEADING = "The JSON schema of a Scene:"
 _RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 
 
@@ -99,6 +101,11 @@ class ChatBackend:
                                                          or "json_object" in text or "format" in text)
 
     def _payload(self, messages: list[dict[str, str]], mode: str) -> bytes:
+        if mode != "json_schema" and messages and messages[0]["role"] == "system":
+            # Without structured output the model sees the schema only if it is written out for it.
+            schema = json.dumps(json_schema(), separators=(",", ":"))
+            messages = [{**messages[0], "content": f"{messages[0]['content']}\n\n{SCHEMA_HEADING}\n{schema}"},
+                        *messages[1:]]
         body: dict[str, Any] = {"model": self.model, "messages": messages, "temperature": self.temperature,
                                 "seed": self.seed, "max_tokens": self.max_tokens, "stream": False}
         response_format = _response_format(mode)

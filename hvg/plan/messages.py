@@ -39,7 +39,8 @@ Rules:
 - Backgrounds: {", ".join(vocab.BACKGROUNDS)}; time {"|".join(vocab.TIMES_OF_DAY)}; weather
   {"|".join(vocab.WEATHERS)}; motion {"|".join(vocab.BACKGROUND_MOTIONS)}.
 - Colors: {", ".join(vocab.COLORS)} or #rrggbb. Styles: {", ".join(vocab.STYLES)}.
-- Put every entity you define in at least one placement.
+- Put every entity you define in at least one placement. Names are identifiers (letters, digits, `_`).
+- Transitions sit on a boundary between two blocks: {{"time": 3, "kind": "smooth", "duration": 0.5}}.
 
 Example of a complete answer:
 {json.dumps(_EXAMPLE)}"""

@@ -9,9 +9,9 @@ import pytest
 
 from .chat_server import Reply, completion
 from hvg.lang.api import check
-from hvg.plan.chat import ChatBackend, completions_url
+from hvg.plan.chat import SCHEMA_HEADING, ChatBackend, completions_url
 from hvg.plan.errors import EndpointDown, EndpointStatus, EndpointTimeout, GarbageAnswer
-from hvg.plan.messages import _EXAMPLE
+from hvg.plan.messages import _EXAMPLE, first_messages
 from hvg.plan.refine import refine
 
 KEY = "sk-test-0123456789abcdefXYZ"
@@ -124,9 +124,11 @@ def test_a_refused_response_format_falls_back_to_json_object(chat_server):
     chat_server.script(Reply(400, {"error": "response_format json_schema is not supported"}),
                        Reply(body=completion(VALID)))
     chat, _ = backend(chat_server.url)
-    chat.answer("p", [{"role": "user", "content": "p"}])
+    chat.answer("p", first_messages("p"))
     formats = [r["body"].get("response_format", {}).get("type") for r in chat_server.requests]
     assert formats == ["json_schema", "json_object"] and chat.mode == "json_object"
+    systems = [r["body"]["messages"][0]["content"] for r in chat_server.requests]
+    assert SCHEMA_HEADING not in systems[0] and SCHEMA_HEADING in systems[1]   # the schema, written out
 
 
 def test_nothing_listening_is_endpoint_down():
