@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hvg.evaluate.opticalflow import occlusion_free, warp_previous
+from hvg.evaluate.opticalflow import warp_previous
 
 
 def compensated_differences(frames: np.ndarray, flow: np.ndarray, valid: np.ndarray | None = None) -> np.ndarray:
@@ -27,29 +27,32 @@ def compensated_differences(frames: np.ndarray, flow: np.ndarray, valid: np.ndar
     return out
 
 
-def flicker_per_pair(frames: np.ndarray, planned_flow: np.ndarray, planned_masks: np.ndarray | None = None) -> np.ndarray:
+def flicker_per_pair(frames: np.ndarray, planned_flow: np.ndarray, planned_masks: np.ndarray | None = None,
+                     planned_valid: np.ndarray | None = None) -> np.ndarray:
     """(n-1,) flicker: d_k after compensating the PLANNED motion, on pixels the plan keeps visible.
 
     With `planned_masks` (n, h, w) int16 (-1 background), a pixel counts only when the instance under it in frame k
     is the one found at p + flow in frame k-1 (so objects sliding over each other are not counted as flicker).
     What is left is brightness/colour change that the plan does not explain: flicker.
+    `planned_valid` (n, h, w) bool, the renderer's own occlusion mask, replaces that test when given.
     """
-    valid = None
-    if planned_masks is not None:
-        valid = _same_owner(planned_masks, planned_flow)
+    valid = planned_valid
+    if valid is None and planned_masks is not None:
+        valid = same_owner(planned_masks, planned_flow)
     return compensated_differences(frames, planned_flow, valid)
 
 
-def warping_error_per_pair(frames: np.ndarray, measured_flow: np.ndarray, measured_forward: np.ndarray) -> np.ndarray:
-    """(n-1,) warping error: d_k along the flow MEASURED on the video itself, occluded pixels left out
-    (forward-backward check), as in Lai et al. 2018 'Learning blind video temporal consistency'."""
-    valid = np.zeros(frames.shape[:3], bool)
-    for k in range(1, len(frames)):
-        valid[k] = occlusion_free(measured_flow[k], measured_forward[k])
-    return compensated_differences(frames, measured_flow, valid)
+def warping_error_per_pair(frames: np.ndarray, measured_flow: np.ndarray,
+                           planned_valid: np.ndarray | None = None) -> np.ndarray:
+    """(n-1,) warping error: d_k along the flow MEASURED on the video itself, leaving out the pixels the plan
+    occludes or reveals (as in Lai et al. 2018, 'Learning blind video temporal consistency', with the plan in the
+    role of the input video). Occlusions are NOT taken from the video's own flow: a forward-backward check on a
+    broken video would leave out exactly the pixels that are broken.
+    `planned_valid` (n, h, w) bool: the renderer's occlusion mask, or `same_owner(masks, planned_flow)`."""
+    return compensated_differences(frames, measured_flow, planned_valid)
 
 
-def _same_owner(masks: np.ndarray, flow: np.ndarray) -> np.ndarray:
+def same_owner(masks: np.ndarray, flow: np.ndarray) -> np.ndarray:
     """(n, h, w) bool: the owner (instance or background) at p in frame k equals the owner at p + flow in k-1."""
     n, h, w = masks.shape
     valid = np.zeros((n, h, w), bool)

@@ -20,17 +20,6 @@ def measure_flow(frames: np.ndarray) -> np.ndarray:
     return flow
 
 
-def measure_forward_flow(frames: np.ndarray) -> np.ndarray:
-    """(n, h, w, 2) forward flow: frame_{k-1}(p) ≈ frame_k(p + fwd_k(p)); used only for occlusion checks."""
-    import cv2
-    dis = cv2.DISOpticalFlow_create(cv2.DISOPTICAL_FLOW_PRESET_MEDIUM)
-    grey = [cv2.cvtColor(f, cv2.COLOR_RGB2GRAY) for f in frames]
-    flow = np.zeros((*frames.shape[:3], 2), np.float32)
-    for k in range(1, len(frames)):
-        flow[k] = dis.calc(grey[k - 1], grey[k], None)
-    return flow
-
-
 def sample_grid(flow: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Where each pixel p of frame k looks in frame k-1: (map_x, map_y), each (h, w) float32."""
     h, w = flow.shape[:2]
@@ -49,18 +38,3 @@ def warp_previous(previous: np.ndarray, flow: np.ndarray) -> tuple[np.ndarray, n
     h, w = flow.shape[:2]
     inside = (map_x >= 0) & (map_x <= w - 1) & (map_y >= 0) & (map_y <= h - 1)
     return warped, inside
-
-
-def occlusion_free(backward: np.ndarray, forward: np.ndarray, tolerance: float = 1.0) -> np.ndarray:
-    """(h, w) bool: pixels of frame k whose backward flow is confirmed by the forward flow of frame k-1.
-
-    A pixel p goes to q = p + b(p) in frame k-1; the forward flow there should bring it back: f(q) ≈ -b(p).
-    Pixels that fail (occluded or disoccluded, or flow that is simply wrong) are left out of warping error.
-    """
-    import cv2
-    map_x, map_y = sample_grid(backward)
-    forward_at_q = cv2.remap(forward.astype(np.float32), map_x, map_y, cv2.INTER_LINEAR,
-                             borderMode=cv2.BORDER_REPLICATE)
-    round_trip = np.linalg.norm(backward + forward_at_q, axis=-1)
-    scale = np.linalg.norm(backward, axis=-1) + np.linalg.norm(forward_at_q, axis=-1)
-    return round_trip <= tolerance + 0.05 * scale

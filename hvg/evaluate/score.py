@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hvg.evaluate import coherence, control, fidelity, flowcheck, seams
-from hvg.evaluate.opticalflow import measure_flow, measure_forward_flow
+from hvg.evaluate.opticalflow import measure_flow
 from hvg.evaluate.truth import PlanTruth, colour_groups, evaluable, planned_boxes
 
 
@@ -62,9 +62,10 @@ def score_video(frames: np.ndarray, truth: PlanTruth, *, seed: int = 0) -> EvalR
     accuracy["reference_mean_iou"] = ceiling["mean_iou"]
 
     measured = measure_flow(frames)
-    warping = coherence.warping_error_per_pair(frames, measured, measure_forward_flow(frames))
-    flicker = coherence.flicker_per_pair(frames, truth.flow, truth.masks)
-    reference_flicker = coherence.flicker_per_pair(truth.reference, truth.flow, truth.masks)
+    planned_valid = truth.valid if truth.valid is not None else coherence.same_owner(truth.masks, truth.flow)
+    warping = coherence.warping_error_per_pair(frames, measured, planned_valid)
+    flicker = coherence.flicker_per_pair(frames, truth.flow, planned_valid=planned_valid)
+    reference_flicker = coherence.flicker_per_pair(truth.reference, truth.flow, planned_valid=planned_valid)
     psnr = fidelity.psnr_per_frame(frames, truth.reference)
     ssim = fidelity.ssim_per_frame(frames, truth.reference)
     epe = flowcheck.endpoint_error_per_frame(measured, truth.flow) if len(frames) > 1 else np.zeros(0)
