@@ -174,12 +174,15 @@ def unparse_camera(ops: list[ir.CameraOp]) -> str | None:
     words = []
     for op in ops:
         value = op.value
-        if value is None:
-            words.append(op.op)
-        elif isinstance(value, tuple):
-            words.append(f"{op.op} {format_point(value)}")
-        else:
+        if op.op == "still":
+            words.append("still")
+        elif op.op == "pan" and isinstance(value, tuple):
+            words.append(f"pan {format_point(value)}")
+        elif op.op != "pan" and isinstance(value, (int, float)):
             words.append(f"{op.op} {format_number(value)}")
+        else:
+            wanted = "a point (dx, dy)" if op.op == "pan" else "a number"
+            raise ValueError(f"camera `{op.op}` takes {wanted}, not {value!r}")
     return "camera " + " ".join(words)
 
 

@@ -92,3 +92,12 @@ def test_names_that_cannot_be_written_are_refused():
         unparse(scene)
     with pytest.raises(ValueError):
         unparse(ir.Scene(entities=[ir.Entity(name="two words", kind="ball")]))
+
+
+def test_camera_values_of_the_wrong_shape_are_refused():
+    for op, value in (("pan", 0.5), ("zoom", (1.0, 2.0)), ("rotate", None)):
+        block = ir.Block(start=0, end=1, description="A", camera=[ir.CameraOp(op=op, value=value)])
+        with pytest.raises(ValueError, match=f"camera `{op}` takes"):
+            unparse(ir.Scene(blocks=[block]))
+    block = ir.Block(start=0, end=1, description="A", camera=[ir.CameraOp(op="zoom", value=2)])
+    assert "  camera zoom 2\n" in unparse(ir.Scene(blocks=[block]))
