@@ -81,7 +81,8 @@ class PreviewRenderer:
     def __init__(self, timeline: Timeline):
         self.timeline = timeline
         self._looks: dict[int, _BlockLook] = {}
-        self._order = [(timeline.tracks.index(t), t) for t in timeline.draw_order()]
+        index_of = {id(t): i for i, t in enumerate(timeline.tracks)}     # by identity: tracks hold arrays
+        self._order = [(index_of[id(t)], t) for t in timeline.draw_order()]
 
     def _look(self, frame: int) -> _BlockLook:
         tl = self.timeline
