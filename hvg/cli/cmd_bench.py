@@ -45,6 +45,9 @@ def bench(
     if not programs:
         fail(f"no .scene programs in {suite}" + (f" matching `{only}`" if only else ""), "check --suite and --only")
     contenders = contenders_from(backend or ([] if checkpoint else ["preview"]), [str(p) for p in checkpoint or []])
+    labels = [c.label for c in contenders]
+    if len(set(labels)) != len(labels):
+        fail("the same backend or checkpoint is named twice", "name each contender once")
 
     result = run_bench(programs, contenders, quality, progress=lambda line: stderr.print(f"bench: {line}"))
     out.mkdir(parents=True, exist_ok=True)
