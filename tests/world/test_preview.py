@@ -127,3 +127,11 @@ def test_flow_only_render_matches_the_full_render():
     full = render_preview(busy())
     assert np.array_equal(render_flow(busy()), full.flow)
     assert np.array_equal(render_flow(busy(), 2, 5), full.flow[2:5])
+
+
+def test_identical_tracks_keep_their_own_indices():
+    import dataclasses
+    tl = timeline([thing("ball")], n_frames=1)
+    tl.tracks.append(dataclasses.replace(tl.tracks[0]))
+    mask = render_preview(tl).masks[0]
+    assert set(np.unique(mask)) == {-1, 1}, "the later of two equal tracks is drawn on top"
