@@ -78,7 +78,6 @@ class OfflinePlanner:
         first = first_background(outline)
         times = [b.time for b in self.beats if b.time]
         weathers = [b.weather for b in self.beats if b.weather]
-        self._staged_at: dict[str, Point] = {}
         self.settings = _Settings(first, times[0] if times else None, weathers[0] if weathers else None)
 
     # -- positions ----------------------------------------------------------------------------------------------
@@ -321,7 +320,7 @@ class OfflinePlanner:
         # Things that stay put claim their spots first, so movers start and end in the space left over.
         involved.sort(key=lambda t: (t.thing.index in acting, t.thing.index))
         planned: list[tuple[_Track, ir.Motion, Action | None, list[Action]]] = []
-        staged: list[_Track] = []
+        staged: dict[str, Point] = {}  # things shown first, then leaving: where they are shown
         for track in involved:
             actions = acting.get(track.thing.index, [])
             base = next((a for a in actions if is_base(a)), None)
@@ -334,7 +333,7 @@ class OfflinePlanner:
             if leaving and not track.visible:
                 # Something that leaves before it was ever seen: show it first, then let it go (two chunks).
                 self._apply(track, ir.At(pos=home), home, True)
-                staged.append(track)
+                staged[track.name] = home
             motion, end, on_screen = self._motion(track, base, home)
             self._apply(track, motion, end, on_screen and "fades_out" not in modifiers)
             planned.append((track, motion, base, actions))
@@ -342,10 +341,8 @@ class OfflinePlanner:
         placements, chunks = [], []
         pause = _r(start + duration * 0.4)
         for track, motion, _, actions in sorted(planned, key=lambda p: p[0].thing.index):
-            if track in staged:
-                first = ir.At(pos=motion.path[0]) if isinstance(motion, ir.Moves) else None
-                chunks.append((self._placement(track, first or ir.At(pos=self._staged_at[track.name]), [],
-                                               start, pause),
+            if track.name in staged:
+                chunks.append((self._placement(track, ir.At(pos=staged[track.name]), [], start, pause),
                                self._placement(track, motion, actions, pause, start + duration)))
             else:
                 placements.append(self._placement(track, motion, actions, start, start + duration))
@@ -363,8 +360,6 @@ class OfflinePlanner:
                         chunks=block_chunks)
 
     def _apply(self, track: _Track, motion: ir.Motion, end: Point, on_screen: bool) -> None:
-        if isinstance(motion, ir.At):
-            self._staged_at[track.name] = motion.pos
         start = track.pos
         if isinstance(motion, ir.Moves):
             start = motion.path[0]
