@@ -107,9 +107,11 @@ def _read(path: str) -> str:
 
 def _replace_atomically(path: Path, text: str) -> None:
     """Write next to the file, flush to disk, then rename over it: a crash leaves the old or the new file whole,
-    never half of one. The file keeps its permissions."""
+    never half of one. The file keeps its permissions, and a symbolic link stays a link (its target is rewritten).
+    """
     import os
     import tempfile
+    path = path.resolve()
     mode = path.stat().st_mode & 0o7777
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".fmt", dir=path.parent)
     try:

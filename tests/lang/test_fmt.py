@@ -146,6 +146,15 @@ def test_fmt_rewrites_files_in_place_keeping_permissions(tmp_path: Path, capsys)
     assert "1 file reformatted, 1 unchanged" in capsys.readouterr().err
 
 
+def test_fmt_through_a_symbolic_link_rewrites_the_target_and_keeps_the_link(tmp_path: Path):
+    target = tmp_path / "real.scene"
+    target.write_text(MESSY)
+    link = tmp_path / "link.scene"
+    link.symlink_to(target)
+    assert main(["fmt", str(link)]) == 0
+    assert link.is_symlink() and target.read_text() == TIDY
+
+
 def test_fmt_check_lists_files_and_writes_nothing(tmp_path: Path, capsys):
     messy, tidy = tmp_path / "messy.scene", tmp_path / "tidy.scene"
     messy.write_text(MESSY)
