@@ -43,6 +43,8 @@ def plan(
     api_key_env: Annotated[Optional[str], typer.Option(help="Environment variable holding the API key "
                                                        "(otherwise HVG_API_KEY, then OPENAI_API_KEY).")] = None,
     rounds: Annotated[int, typer.Option(min=0, help="Repair rounds after the first draft.")] = 3,
+    repair_warnings: Annotated[bool, typer.Option("--repair-warnings", help="Send warnings back for repair too "
+                                                  "(errors always are).")] = False,
     timeout: Annotated[float, typer.Option(min=0.001, help="Seconds to wait for each chat request.")] = 120.0,
     retries: Annotated[int, typer.Option(min=0, help="Retries on connection errors, timeouts, 429 and 5xx.")] = 4,
     temperature: Annotated[float, typer.Option(min=0.0, help="0 decodes greedily.")] = 0.0,
@@ -71,7 +73,8 @@ def plan(
     plan_backend = _make_backend(name, endpoint, model, api_key_env, timeout=timeout, retries=retries,
                                  temperature=temperature, seed=seed, max_tokens=max_tokens)
     settings = {"prompt": prompt, "backend": name, "model": model, "endpoint": endpoint, "rounds": rounds,
-                "temperature": temperature, "seed": seed, "max_tokens": max_tokens}
+                "temperature": temperature, "seed": seed, "max_tokens": max_tokens,
+                "repair_warnings": repair_warnings}
     try:
         result = _plan(prompt, plan_backend, settings, rounds, use_cache=not no_cache and name != "offline",
                        file=str(output) if output else "<plan>")
@@ -147,12 +150,15 @@ def _plan(prompt: str, backend, settings: dict, rounds: int, *, use_cache: bool,
 
     def progress(round_index: int, diagnostics) -> None:
         errors = sum(d.severity == "error" for d in diagnostics)
-        if errors:
-            stderr.print(f"round {round_index + 1}: {errors} error{'s' if errors != 1 else ''}"
+        warnings = sum(d.severity == "warning" for d in diagnostics)
+        if errors or warnings:
+            found = f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+            stderr.print(f"round {round_index + 1}: {found}"
                          f"{', repairing' if round_index < rounds and getattr(backend, 'can_repair', True) else ''}",
                          markup=False)
 
-    result = refine(prompt, backend, rounds=rounds, checker=check, file=file, on_round=progress)
+    result = refine(prompt, backend, rounds=rounds, checker=check, file=file, on_round=progress,
+                    repair_warnings=settings["repair_warnings"])
     if result.ok and use_cache:
         cache.put(key, result.source)
     return result

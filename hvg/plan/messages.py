@@ -57,7 +57,7 @@ def numbered(source: str) -> str:
 
 def repair_message(diagnostics: list[Diagnostic], draft_source: str | None) -> str:
     """What goes back to the model after a failed check: the diagnostics as JSON and the program they point at."""
-    parts = ["Your program has problems. Fix every error and answer again with the whole corrected program, "
+    parts = ["Your program has problems. Fix every one and answer again with the whole corrected program, "
              "as one JSON object that matches the schema.",
              "Diagnostics (JSON, as `hvg check --format json` prints them):",
              json.dumps(as_json(diagnostics), indent=1)]

@@ -29,15 +29,18 @@ class PlanResult:
 
 
 def refine(prompt: str, backend: Backend, *, rounds: int = 3, checker: checking.Checker | None = None,
-           file: str = "<plan>", on_round: Callable[[int, list[Diagnostic]], None] | None = None) -> PlanResult:
+           file: str = "<plan>", repair_warnings: bool = False,
+           on_round: Callable[[int, list[Diagnostic]], None] | None = None) -> PlanResult:
     """Plan `prompt` with `backend`, repairing with the checker's diagnostics up to `rounds` times.
 
-    Backend failures (endpoint down, error status, a model that cannot load) raise `PlanError`; a bad answer
-    does not raise, it is repaired or reported in the result."""
+    With `repair_warnings`, a draft with warnings but no errors is sent back too; if the rounds run out, the
+    clean draft with the fewest warnings is the result. Backend failures (endpoint down, error status, a model
+    that cannot load) raise `PlanError`; a bad answer does not raise, it is repaired or reported in the result."""
     check = checker or checking.default_checker()
     transcript = messages.first_messages(prompt)
     can_repair = getattr(backend, "can_repair", True)
     last_source: str | None = None
+    best: PlanResult | None = None
     diagnostics: list[Diagnostic] = []
     requests, answer = 0, ""
     for round_index in range(rounds + 1):
@@ -49,14 +52,26 @@ def refine(prompt: str, backend: Backend, *, rounds: int = 3, checker: checking.
         else:
             last_source = draft.source
             diagnostics = list(check(draft.source, file=file).diagnostics)
-            if not checking.errors(diagnostics):
-                return PlanResult(checking.tidy(draft.source, file), True, diagnostics, requests, transcript,
-                                  last_answer=answer)
+        last_round = not can_repair or round_index == rounds
+        if draft.source is not None and not checking.errors(diagnostics):
+            clean = PlanResult(checking.tidy(draft.source, file), True, diagnostics, requests, transcript,
+                               last_answer=answer)
+            if best is None or _warnings(clean.diagnostics) < _warnings(best.diagnostics):
+                best = clean
+            if not (repair_warnings and _warnings(diagnostics)) or last_round:
+                break
         if on_round:
             on_round(round_index, diagnostics)
-        if not can_repair or round_index == rounds:
+        if last_round:
             break
+        problems = checking.errors(diagnostics) or [d for d in diagnostics if d.severity != "info"] or diagnostics
         transcript = [*transcript, {"role": "assistant", "content": answer[:8000]},
-                      {"role": "user", "content": messages.repair_message(checking.errors(diagnostics)
-                                                                          or diagnostics, draft.source)}]
+                      {"role": "user", "content": messages.repair_message(problems, draft.source)}]
+    if best is not None:
+        best.requests = requests
+        return best
     return PlanResult(last_source, False, diagnostics, requests, transcript, last_answer=answer)
+
+
+def _warnings(diagnostics: list[Diagnostic]) -> int:
+    return sum(d.severity == "warning" for d in diagnostics)

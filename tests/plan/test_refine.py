@@ -71,3 +71,15 @@ def test_mask_secret_hides_the_key_and_its_ends():
     text = mask_secret(f"bad key {key}; also sk-abcdefgh...zyxwvuts", key)
     assert key not in text and "zyxwvuts" not in text and "sk-abcdefgh" not in text
     assert mask_secret("nothing", None) == "nothing"
+
+
+def test_repair_warnings_asks_again_and_keeps_the_cleanest_draft():
+    noisy = json.loads(json.dumps(_EXAMPLE))
+    noisy["entities"].append({"name": "extra", "kind": "box"})     # W004
+    backend = ScriptedBackend([json.dumps(noisy), json.dumps(_EXAMPLE)])
+    result = refine("p", backend, rounds=3, checker=check, repair_warnings=True)
+    assert result.ok and result.requests == 2 and result.diagnostics == []
+    assert "W004" in backend.seen[1][-1]["content"]
+    stubborn = ScriptedBackend([json.dumps(noisy)])
+    result = refine("p", stubborn, rounds=1, checker=check, repair_warnings=True)
+    assert result.ok and result.requests == 2 and [d.code for d in result.diagnostics] == ["W004"]
