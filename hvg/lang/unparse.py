@@ -7,6 +7,8 @@ the IR has every `let` evaluated, every group expanded and every `use` inlined, 
 flat. In particular:
 
 - `use` files are inlined: their entities are printed in the program, and each `use` line is kept as a comment;
+- a kind or background that is not a vocabulary word prints as quoted free words, even where the IR forgot to
+  say `free_words` (only the quoted form can say it);
 - instance names that came from group calls (`palm@palms[1]`) cannot be written back. The first instance of an
   entity prints as a plain statement; every other instance of the same entity is wrapped in a one-iteration
   `repeat`, so that it stays a distinct thing on screen (`palm[1]`, `palm[2]`, ...) and the same instance keeps
@@ -79,6 +81,20 @@ def format_word_or_phrase(text: str, vocabulary: tuple[str, ...]) -> str:
     return text if text in vocabulary else format_string(text)
 
 
+def format_kind(kind: str, free_words: bool, vocabulary: tuple[str, ...]) -> str:
+    """An entity kind or a background: bare when it is a vocabulary word written as one, else quoted free words
+    (an IR that says `dragon` is not free words still means free words: only the quoted form can say it)."""
+    return kind if not free_words and kind in vocabulary else format_string(kind)
+
+
+def format_color(color: str) -> str:
+    """A color is one bare word or `#rrggbb`. A name the checker does not know prints as it is (the checker then
+    suggests one); text that could not even be read as one word is refused."""
+    if vocab.is_color(color) or IDENTIFIER.match(color):
+        return color
+    raise ValueError(f"`{color}` cannot be written as a color: use a color name or #rrggbb")
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Statements
 # ---------------------------------------------------------------------------------------------------------------
@@ -98,10 +114,10 @@ def unparse_video(video: ir.VideoSettings) -> str:
 
 
 def unparse_entity(entity: ir.Entity) -> str:
-    kind = format_string(entity.kind) if entity.free_words else format_name(entity.kind)
+    kind = format_kind(entity.kind, entity.free_words, vocab.KINDS)
     pairs: list[tuple[str, str]] = []
     if entity.color is not None:
-        pairs.append(("color", entity.color))
+        pairs.append(("color", format_color(entity.color)))
     pairs.append(("size", format_number(entity.size)))
     if entity.style is not None:
         pairs.append(("style", format_word_or_phrase(entity.style, vocab.STYLES)))
@@ -155,14 +171,14 @@ def unparse_placement(placement: ir.Placement, indent: str) -> list[str]:
 
 
 def unparse_background(background: ir.Background) -> str:
-    kind = format_string(background.kind) if background.free_words else format_name(background.kind)
+    kind = format_kind(background.kind, background.free_words, vocab.BACKGROUNDS)
     pairs: list[tuple[str, str]] = []
     if background.time is not None:
         pairs.append(("time", background.time))
     if background.weather is not None:
         pairs.append(("weather", background.weather))
     if background.color is not None:
-        pairs.append(("color", background.color))
+        pairs.append(("color", format_color(background.color)))
     if background.motion is not None:
         pairs.append(("motion", f"{background.motion} {format_number(background.strength)}"))
     return f"background {kind}{_attributes(pairs)}"

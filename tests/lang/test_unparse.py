@@ -101,3 +101,14 @@ def test_camera_values_of_the_wrong_shape_are_refused():
             unparse(ir.Scene(blocks=[block]))
     block = ir.Block(start=0, end=1, description="A", camera=[ir.CameraOp(op="zoom", value=2)])
     assert "  camera zoom 2\n" in unparse(ir.Scene(blocks=[block]))
+
+
+def test_kinds_outside_the_vocabulary_print_as_free_words_and_bad_colors_are_refused():
+    dragon = ir.Entity(name="smaug", kind="red dragon", color="crimson")
+    source = unparse(ir.Scene(entities=[dragon]))
+    assert 'entity smaug = "red dragon" { color crimson; size 0.1 }' in source
+    assert [d.code for d in check(source).errors] == ["E006"]          # the checker suggests a real color
+    for color in ("#FFF", "light blue"):
+        with pytest.raises(ValueError, match="cannot be written as a color"):
+            unparse(ir.Scene(entities=[ir.Entity(name="a", kind="ball", color=color)]))
+    assert "color #FF8800" in unparse(ir.Scene(entities=[ir.Entity(name="a", kind="ball", color="#FF8800")]))
