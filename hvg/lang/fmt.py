@@ -18,6 +18,7 @@ Formatting is idempotent and keeps the meaning (`tests/lang/test_fmt.py`, `tests
 """
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 from lark import Token, Tree
@@ -233,6 +234,7 @@ class _Printer:
         for token in result.comments:
             before = source_lines[token.line - 1][: token.column - 1]
             self.comments.append((token, before.strip() == ""))
+        self.positions = sorted((token.line, token.column) for token, _ in self.comments)
 
     # -- the program ------------------------------------------------------------------------------------------
 
@@ -240,8 +242,9 @@ class _Printer:
         items = [child for child in self.tree.children if isinstance(child, Tree)]
         inside: list[list[tuple[Token, bool]]] = [[] for _ in items]
         top: list[Token] = []
+        starts = [(item.meta.line, item.meta.column) for item in items]
         for comment, own in self.comments:
-            index = _owner(items, comment)
+            index = _owner(items, starts, comment)
             if index is None:
                 top.append(comment)
             else:
@@ -341,22 +344,24 @@ class _Printer:
         return lines
 
     def _comments_between(self, begin: tuple[int, int], finish: tuple[int, int]) -> bool:
-        return any(begin < (comment.line, comment.column) < finish for comment, _ in self.comments)
+        index = bisect.bisect_right(self.positions, begin)
+        return index < len(self.positions) and self.positions[index] < finish
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # Comments and blank lines inside an item
 # ---------------------------------------------------------------------------------------------------------------
 
-def _owner(items: list[Tree], comment: Token) -> int | None:
+def _owner(items: list[Tree], starts: list[tuple[int, int]], comment: Token) -> int | None:
     """The item a comment belongs to: the last one that starts before it and either holds it or ends on its line
-    (a comment after `entity a = ball` belongs to that entity). None for a comment between items."""
+    (a comment after `entity a = ball` belongs to that entity). None for a comment between items. `starts` are
+    the items' start positions, in order."""
     where = (comment.line, comment.column)
-    for index in range(len(items) - 1, -1, -1):
-        meta = items[index].meta
-        if (meta.line, meta.column) < where:
-            return index if where < (meta.end_line, meta.end_column) or meta.end_line == comment.line else None
-    return None
+    index = bisect.bisect_left(starts, where) - 1
+    if index < 0:
+        return None
+    meta = items[index].meta
+    return index if where < (meta.end_line, meta.end_column) or meta.end_line == comment.line else None
 
 
 def _comment_text(comment: Token) -> str:
