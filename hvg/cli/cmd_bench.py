@@ -49,7 +49,11 @@ def bench(
     if len(set(labels)) != len(labels):
         fail("the same backend or checkpoint is named twice", "name each contender once")
 
-    result = run_bench(programs, contenders, quality, progress=lambda line: stderr.print(f"bench: {line}"))
+    from hvg.backends import BackendUnavailable
+    try:
+        result = run_bench(programs, contenders, quality, progress=lambda line: stderr.print(f"bench: {line}"))
+    except BackendUnavailable as error:
+        fail(str(error), error.hint)
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(to_jsonable(result), indent=2, allow_nan=False), encoding="utf-8")
     table = markdown_table(result)

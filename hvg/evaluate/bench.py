@@ -22,7 +22,7 @@ COLUMNS = (
     ("cos", "cos", ("flow", "cosine_moving")),
     ("psnr", "PSNR", ("fidelity", "psnr")),
     ("ssim", "SSIM", ("fidelity", "ssim")),
-    ("seam", "seam", ("seams", "seam_ratio")),
+    ("seam", "seam/ref", ("seams", "seam_ratio")),   # divided by the reference's seam ratio: 1 = as planned
 )
 
 
@@ -69,26 +69,41 @@ def run_bench(programs: list[Path], contenders: list[Contender], quality: str = 
             result = evaluate_video(plan, frames)
             scored = time.perf_counter()
             row = {key: _dig(result.summary, path) for key, _, path in COLUMNS}
+            row["seam"] = _ratio(row["seam"], result.summary["seams"]["reference_seam_ratio"])
+            entry["ceiling_iou"] = result.summary["control"]["reference_mean_iou"]
             row.update(jumps=len(result.summary["seams"]["jumps"]), render_s=rendered - started,
                        eval_s=scored - rendered)
             entry["results"][contender.label] = row
         rows.append(entry)
     labels = [c.label for c in contenders]
     means = {label: _means([r["results"][label] for r in rows]) for label in labels}
-    return {"contenders": [c.__dict__ for c in contenders], "quality": quality, "programs": rows, "means": means}
+    ceiling = _means([{"ceiling_iou": r.get("ceiling_iou", float("nan"))} for r in rows]).get("ceiling_iou")
+    return {"contenders": [c.__dict__ for c in contenders], "quality": quality, "programs": rows, "means": means,
+            "mean_ceiling_iou": ceiling}
 
 
 def markdown_table(bench: dict) -> str:
-    """One table: a row per program (and the mean), a column group per contender."""
+    """One table: a row per program (and the mean), a column group per contender.
+
+    "IoU ceiling" is the detector's mean IoU on the procedural reference itself: what a perfect renderer scores,
+    so a contender's IoU reads against it. "seam/ref" is the seam ratio over the reference's: 1 = seams as planned.
+    """
     labels = [c["label"] for c in bench["contenders"]]
     titles = [title for _, title, _ in COLUMNS] + ["render s"]
     keys = [key for key, _, _ in COLUMNS] + ["render_s"]
-    header = "| program | " + " | ".join(f"{label} {title}" for label in labels for title in titles) + " |"
-    lines = [header, "|---" * (1 + len(labels) * len(titles)) + "|"]
-    for entry in [*bench["programs"], {"program": "**mean**", "results": bench["means"]}]:
+    header = "| program | IoU ceiling | " + " | ".join(f"{label} {title}" for label in labels for title in titles) + " |"
+    lines = [header, "|---" * (2 + len(labels) * len(titles)) + "|"]
+    mean_row = {"program": "**mean**", "results": bench["means"], "ceiling_iou": bench.get("mean_ceiling_iou")}
+    for entry in [*bench["programs"], mean_row]:
         cells = [_cell(entry["results"][label].get(key)) for label in labels for key in keys]
-        lines.append(f"| {entry['program']} | " + " | ".join(cells) + " |")
+        lines.append(f"| {entry['program']} | {_cell(entry.get('ceiling_iou'))} | " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
+
+
+def _ratio(value: float, reference: float) -> float:
+    if value is None or reference is None or not np.isfinite(value) or not np.isfinite(reference) or reference <= 0:
+        return float("nan")
+    return value / reference
 
 
 def _dig(summary: dict, path: tuple[str, str]) -> float:

@@ -9,6 +9,7 @@ import numpy as np
 
 JUMP_FACTOR = 3.0    # a pair this many times the block's median (and JUMP_FLOOR above it) is a jump
 JUMP_FLOOR = 0.02
+MEDIAN_FLOOR = 1e-3  # a still, flat video has median d near 0: ratios to it would blow up
 
 
 def seam_pairs(block_starts: list[int], n_frames: int) -> np.ndarray:
@@ -25,7 +26,7 @@ def seam_ratio(per_pair: np.ndarray, block_starts: list[int]) -> float:
     inside_values = per_pair[inside][np.isfinite(per_pair[inside])]
     if not seam_values.size or not inside_values.size:
         return float("nan")
-    return float(seam_values.mean() / max(np.median(inside_values), 1e-4))
+    return float(seam_values.mean() / max(np.median(inside_values), MEDIAN_FLOOR))
 
 
 def jump_ratio(per_pair: np.ndarray, block_starts: list[int]) -> float:
@@ -33,7 +34,7 @@ def jump_ratio(per_pair: np.ndarray, block_starts: list[int]) -> float:
     inside = _inside_values(per_pair, block_starts)
     if inside.size < 2:
         return float("nan")
-    return float(inside.max() / max(np.median(inside), 1e-4))
+    return float(inside.max() / max(np.median(inside), MEDIAN_FLOOR))
 
 
 def jumps(per_pair: np.ndarray, block_starts: list[int]) -> list[int]:

@@ -5,6 +5,7 @@ import math
 
 ROWS = (
     ("control", "mean_iou", "mean IoU", "higher"),
+    ("control", "reference_mean_iou", "mean IoU on the reference", "(context)"),
     ("control", "share_iou_50", "share IoU >= 0.5", "higher"),
     ("control", "mean_centre_error_px", "centre error (px)", "lower"),
     ("control", "miss_rate", "missed", "lower"),

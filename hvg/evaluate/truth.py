@@ -10,7 +10,7 @@ import numpy as np
 
 from hvg.evaluate.boxes import clip_to_frame
 
-MIN_OPACITY = 0.5     # fainter instances are not expected to be found
+MIN_OPACITY = 0.75    # fainter instances are half background: colour cannot find them
 MIN_PIXELS = 4        # nor are instances showing fewer pixels than this
 MIN_SHOWN = 0.5       # nor instance-frames showing less than half their usual share of their box (occluded)
 
