@@ -7,6 +7,7 @@ layout changes. The rules:
 - `video` settings one a line; entity and background attributes on one line, `{ color red; size 0.1 }`, unless a
   comment sits among them (then one a line, so the comment keeps its place); keyframes one a line;
 - spaces around binary operators, `->` and `=`; none inside parentheses, around `..`, or after a unary minus;
+  parentheses only where the tree needs them (the parser keeps none: `((a)) + (b * c)` becomes `a + b * c`);
 - numbers keep their value and their form (`1.0` stays a decimal), with redundant zeros dropped (`0.50` -> `0.5`);
 - a blank line between top-level items of different kinds and around every `video`, `group` and `block`; other
   blank lines are kept (several become one) except right after `{` and right before `}`;
@@ -35,6 +36,9 @@ class FormatError(ValueError):
 
     def __init__(self, diagnostics: list[Diagnostic]):
         self.diagnostics = diagnostics
+        if not diagnostics:
+            super().__init__("the program could not be read")
+            return
         first = diagnostics[0]
         super().__init__(f"{first.file}:{first.line}:{first.column}: {first.message}")
 
@@ -49,7 +53,6 @@ class Line:
     last: int
     closes: bool = False     # a line that starts with the `}` of a body
     opens: bool = False      # a line that ends with `{`
-    comment: bool = False
 
 
 def format_source(text: str, file: str = "<string>") -> str:
@@ -63,16 +66,6 @@ def format_source(text: str, file: str = "<string>") -> str:
 # ---------------------------------------------------------------------------------------------------------------
 # Positions (the tree keeps only value tokens; `propagate_positions` metadata still covers keywords and braces)
 # ---------------------------------------------------------------------------------------------------------------
-
-def _first_line(node) -> int:
-    return node.line if isinstance(node, Token) else node.meta.line
-
-
-def _last_line(node) -> int:
-    if isinstance(node, Token):
-        return node.end_line or node.line
-    return node.meta.end_line
-
 
 def _open_brace(node: Tree) -> tuple[int, int]:
     """Where the `{` of a braced node (body, attrs, keys) is: its first character."""
@@ -255,7 +248,7 @@ class _Printer:
         for item, comments in zip(items, inside):
             entries.append((item.data, _with_comments(self.item(item), comments)))
         for comment in top:
-            entries.append(("comment", [Line(0, _comment_text(comment), comment.line, comment.line, comment=True)]))
+            entries.append(("comment", [Line(0, _comment_text(comment), comment.line, comment.line)]))
         entries.sort(key=lambda entry: entry[1][0].first)
 
         out: list[str] = []
@@ -378,13 +371,11 @@ def _with_comments(lines: list[Line], comments: list[tuple[Token, bool]]) -> lis
         if own:
             index = next((i for i, line in enumerate(lines) if line.first > comment.line), None)
             if index is None:
-                after_all.append(Line(lines[-1].depth, _comment_text(comment), comment.line, comment.line,
-                                      comment=True))
+                after_all.append(Line(lines[-1].depth, _comment_text(comment), comment.line, comment.line))
                 continue
             target = lines[index]
             depth = target.depth + 1 if target.closes else target.depth
-            before.setdefault(index, []).append(Line(depth, _comment_text(comment), comment.line, comment.line,
-                                                     comment=True))
+            before.setdefault(index, []).append(Line(depth, _comment_text(comment), comment.line, comment.line))
         else:
             index = max((i for i, line in enumerate(lines) if line.first <= comment.line), default=0)
             trailing.setdefault(index, []).append(_comment_text(comment))
@@ -393,7 +384,7 @@ def _with_comments(lines: list[Line], comments: list[tuple[Token, bool]]) -> lis
         merged += before.get(index, [])
         if index in trailing:
             line = Line(line.depth, line.text + "".join("  " + c for c in trailing[index]), line.first,
-                        line.last, line.closes, line.opens, line.comment)
+                        line.last, line.closes, line.opens)
         merged.append(line)
     return merged + after_all
 

@@ -155,8 +155,9 @@ def scenes(draw) -> ir.Scene:
     for block in blocks[1:]:
         kind = draw(st.sampled_from([None, "cut", "smooth", "crossfade"]))
         if kind:
-            transitions.append(ir.Transition(time=block.start, kind=kind,
-                                             duration=0.0 if kind == "cut" else draw(st.integers(1, 50).map(lambda n: n / 100))))
+            # At most the shortest block (0.5 s): a longer one is an error (E028).
+            duration = 0.0 if kind == "cut" else draw(st.integers(1, 50)) / 100
+            transitions.append(ir.Transition(time=block.start, kind=kind, duration=duration))
     video = ir.VideoSettings(title=draw(TEXT), width=8 * draw(st.integers(1, 32)), height=8 * draw(st.integers(1, 32)),
                              fps=draw(st.integers(1, 30)), seed=draw(st.integers(0, 2 ** 31)),
                              style=draw(st.none() | words_or_phrase(vocab.STYLES)))
