@@ -39,6 +39,7 @@ class TrainResult:
     steps: int
     wall_seconds: float
     losses: list[dict] = field(default_factory=list)   # one row per log interval: step and mean of each term
+    model: HSTUNet | None = None                       # the trained (not EMA) weights of this process
 
 
 class LossModule(nn.Module):
@@ -221,7 +222,7 @@ def train(preset: Preset, out_dir: str | Path, *, resume: bool = False, device: 
     if world > 1:
         import torch.distributed as dist
         dist.barrier()
-    return TrainResult(checkpoint, step, elapsed, losses)
+    return TrainResult(checkpoint, step, elapsed, losses, model)
 
 
 def _gather_generator_states(generator: torch.Generator, world: int) -> list[torch.Tensor]:

@@ -1,0 +1,52 @@
+"""`hvg train`: train the built-in model on the synthetic world (hvg/model/train.py does the work)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from hvg.cli.app import app, fail, stderr, stdout
+
+
+def _preset_help() -> str:
+    from hvg.model.config import PRESETS   # pure dataclasses: cheap to import
+    return "size preset: " + "; ".join(f"{p.name} ({p.summary})" for p in PRESETS.values())
+
+
+@app.command("train")
+def train_command(
+    preset: Annotated[str, typer.Option("--preset", help=_preset_help())] = "small",
+    steps: Annotated[Optional[int], typer.Option(help="training steps (default: the preset's)")] = None,
+    out: Annotated[Optional[Path], typer.Option(help="training folder (default: runs/PRESET)")] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="continue from the folder's training state")] = False,
+    device: Annotated[str, typer.Option(help="cpu, cuda or cuda:N")] = "cpu",
+    clips: Annotated[Optional[int], typer.Option(help="synthetic clips to render and cache")] = None,
+    seed: Annotated[Optional[int], typer.Option(help="seed of data, initialisation and batches")] = None,
+    progress: Annotated[bool, typer.Option("--progress/--no-progress", help="show a progress bar")] = True,
+) -> None:
+    """Train the built-in HST-UNet; writes ONE self-describing checkpoint OUT/PRESET.safetensors.
+
+    Data-parallel: `torchrun --nproc-per-node 2 -m hvg.cli.main train ...` (gloo on CPU, NCCL on GPUs).
+    """
+    import sys
+
+    from hvg.model.config import PRESETS, preset as get_preset
+    if preset not in PRESETS:
+        fail(f"there is no preset `{preset}`", f"choose one of: {', '.join(PRESETS)}")
+    if steps is not None and steps < 1:
+        fail("--steps must be at least 1", "for example --steps 100")
+    import torch
+    if device.startswith("cuda") and not torch.cuda.is_available():
+        fail(f"--device {device} asked for, but this machine has no CUDA GPU", "train with --device cpu")
+    chosen = get_preset(preset, steps=steps, clips=clips, seed=seed)
+    folder = out or Path("runs") / preset
+    if not resume and (folder / "train_state.pt").exists():
+        fail(f"{folder} already holds a training run", "pass --resume to continue it, or --out for a new folder")
+    from hvg.model.train import train
+    result = train(chosen, folder, resume=resume, device=device, progress=progress,
+                   command="hvg " + " ".join(sys.argv[1:]), log=lambda m: stderr.print(m))
+    last = result.losses[-1] if result.losses else {}
+    stderr.print(f"trained {result.steps} steps in {result.wall_seconds:.0f} s; last losses: "
+                 + ", ".join(f"{k} {v:.4f}" for k, v in last.items() if k not in ("step", "wall_seconds")))
+    stdout.print(str(result.checkpoint))
