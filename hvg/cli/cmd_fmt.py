@@ -85,7 +85,10 @@ def _expand(arguments: list[str]) -> list[str]:
     paths: list[str] = []
     for argument in arguments:
         if argument != STDIN and Path(argument).is_dir():
-            paths += sorted(str(p) for p in Path(argument).rglob("*.scene") if p.is_file())
+            found = sorted(str(p) for p in Path(argument).rglob("*.scene") if p.is_file())
+            if not found:
+                stderr.print(f"warning: no .scene files under {argument}", markup=False)
+            paths += found
         else:
             paths.append(argument)
     return paths
