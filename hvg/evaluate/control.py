@@ -2,7 +2,7 @@
 
 `detect_boxes` finds entities with the colour detector (`detect`), which never sees the planned boxes of the
 video under test. Per block and per entity it has a few configurations: colours learned from whole objects or
-from their interiors only; objects found by colour alone, or (when the plan's camera holds still) as change
+from their interiors only; nearby parts joined into one object or kept apart; objects found by colour alone, or (when the plan's camera holds still) as change
 against the block's temporal median that moved towards the entity's colours, falling back to colour for objects
 that do not move. Which works best depends on the background and the style, so it is chosen on the procedural
 reference, where the truth is known, and then applied to the video.
@@ -21,6 +21,7 @@ IOU_HIT = 0.5
 MIN_MOVING_PIXELS = 6   # fewer changed pixels than this is no moving object (rain drops, twinkling stars)
 METHODS = ("colour", "changes")
 APPEARANCES = (True, False)   # learn colours from whole objects, or from their interiors only
+JOINS = (True, False)         # join nearby parts into one object, or keep them apart
 
 
 def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.ndarray, planned: np.ndarray,
@@ -46,23 +47,19 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
         models = {whole: learn_appearance(reference[span], reference_masks[span], groups, group_colors, seed, whole)
                   for whole in APPEARANCES}
         still = bool(still_camera and b < len(still_camera) and still_camera[b])
-        configs = [(whole, method) for whole in APPEARANCES for method in (METHODS if still else ("colour",))]
-        # choose per group on the reference, where the truth is known, and on a noisy copy of it, so that the
-        # choice also holds for a video that went through a lossy codec
-        noisy = _with_noise(reference[span], seed)
-        trials = {c: _detect_span(reference[span], models[c[0]], c[1], groups, evaluable[span], planned[span])
-                  for c in configs}
+        configs = [(whole, method, join) for whole in APPEARANCES for method in (METHODS if still else ("colour",))
+                   for join in JOINS]
+        # choose per group on the reference, where the truth is known
+        trials = {c: _detect_span(reference[span], models[c[0]], c[1], c[2], groups, evaluable[span],
+                                  planned[span]) for c in configs}
         scores = {c: np.nan_to_num(iou(found, planned[span]), nan=0.0) for c, found in trials.items()}
-        for c in configs:
-            found = _detect_span(noisy, models[c[0]], c[1], groups, evaluable[span], planned[span])
-            scores[c] = scores[c] + np.nan_to_num(iou(found, planned[span]), nan=0.0)
         best = {g: max(configs, key=lambda c: scores[c][:, tracks][evaluable[span][:, tracks]].sum())
                 for g, tracks in enumerate(groups)}
         for g, tracks in enumerate(groups):
             on_reference[span, tracks] = trials[best[g]][:, tracks]
         for config in dict.fromkeys(best.values()):
             chosen = [g for g in best if best[g] == config]
-            found = _detect_span(frames[span], models[config[0]], config[1], [groups[g] for g in chosen],
+            found = _detect_span(frames[span], models[config[0]], config[1], config[2], [groups[g] for g in chosen],
                                  evaluable[span], planned[span], group_ids=chosen)
             for g in chosen:
                 detected[span, groups[g]] = found[:, groups[g]]
@@ -71,15 +68,7 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
     return detected
 
 
-SELECTION_NOISE = 4.0  # grey levels of gaussian noise on the reference copy the configuration must also work on
-
-
-def _with_noise(frames: np.ndarray, seed: int) -> np.ndarray:
-    rng = np.random.default_rng(seed)
-    return np.clip(frames + rng.normal(0, SELECTION_NOISE, frames.shape), 0, 255).astype(np.uint8)
-
-
-def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, groups: list[list[int]],
+def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, join: bool, groups: list[list[int]],
                  evaluable: np.ndarray, planned: np.ndarray, group_ids: list[int] | None = None) -> np.ndarray:
     """Detections (t, m, 4) in frames of one block with one method, for the given groups."""
     from scipy.optimize import linear_sum_assignment
@@ -94,9 +83,9 @@ def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, groups
             wanted = [i for i in tracks if evaluable[k, i]]
             if not wanted:
                 continue
-            found = detect_group(changes[k], g, len(wanted), MIN_MOVING_PIXELS) if changes is not None else []
+            found = detect_group(changes[k], g, len(wanted), MIN_MOVING_PIXELS, join) if changes is not None else []
             if len(found) < len(wanted):  # not (all) moving: find them by colour
-                found = detect_group(labels[k], g, len(wanted))
+                found = detect_group(labels[k], g, len(wanted), join=join)
             if not found:
                 continue
             cost = np.linalg.norm(centre(np.array(found))[:, None] - centre(planned[k, wanted])[None], axis=-1)

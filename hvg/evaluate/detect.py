@@ -150,12 +150,14 @@ def _squared_distances(points: np.ndarray, centroids: np.ndarray) -> np.ndarray:
     return out
 
 
-def detect_group(labels: np.ndarray, group: int, count: int, min_pixels: int = 3) -> list[np.ndarray]:
+def detect_group(labels: np.ndarray, group: int, count: int, min_pixels: int = 3, join: bool = True
+                 ) -> list[np.ndarray]:
     """Up to `count` boxes (pixel xyxy) for entity `group` in a classified frame, largest components first.
 
-    Specks under `min_pixels` are dropped; parts less than 3 pixels apart count as one object (a flower's stem
-    and its bloom); with one expected instance, components near the largest and at least MERGE_SHARE of its size
-    join it too (an object cut in two by something passing in front of it is still one object).
+    Specks under `min_pixels` are dropped. With `join`, parts less than 3 pixels apart count as one object (a
+    flower's stem and its bloom), and with one expected instance, components near the largest and at least
+    MERGE_SHARE of its size join it too (an object cut in two by something passing in front of it is still one
+    object); without, in a cluttered scene (a planet among stars of its colour), each part stands alone.
     """
     from scipy import ndimage
     mine = labels == group
@@ -164,7 +166,8 @@ def detect_group(labels: np.ndarray, group: int, count: int, min_pixels: int = 3
     specks, n = ndimage.label(mine, structure=np.ones((3, 3)))
     sizes = ndimage.sum_labels(mine, specks, index=np.arange(1, n + 1))
     kept = np.isin(specks, 1 + np.flatnonzero(sizes >= min_pixels))
-    joined, n = ndimage.label(ndimage.binary_dilation(kept, structure=np.ones((3, 3))), structure=np.ones((3, 3)))
+    grown = ndimage.binary_dilation(kept, structure=np.ones((3, 3))) if join else kept
+    joined, n = ndimage.label(grown, structure=np.ones((3, 3)))
     component = np.where(kept, joined, 0)
     if n == 0:
         return []
@@ -172,7 +175,7 @@ def detect_group(labels: np.ndarray, group: int, count: int, min_pixels: int = 3
     slices = ndimage.find_objects(component, max_label=n)
     order = [i for i in np.argsort(-sizes, kind="stable") if sizes[i] >= min_pixels and slices[i] is not None]
     boxes = [_slice_box(slices[i]) for i in order]
-    if count == 1 and boxes:
+    if join and count == 1 and boxes:
         largest, reach = boxes[0], max(boxes[0][2] - boxes[0][0], boxes[0][3] - boxes[0][1])
         for i, box in zip(order[1:], boxes[1:]):
             if sizes[i] >= MERGE_SHARE * sizes[order[0]] and _gap(largest, box) <= reach:
