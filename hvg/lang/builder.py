@@ -20,7 +20,7 @@ from hvg.lang import attributes, codes
 from hvg.lang.attributes import BadValue, position, unquote
 from hvg.lang.codes import Code
 from hvg.lang.expressions import EvalError, evaluate
-from hvg.lang.limits import MAX_BLOCKS, MAX_CALL_DEPTH, MAX_INSTANCES
+from hvg.lang.limits import MAX_BLOCKS, MAX_CALL_DEPTH, MAX_EXPANSIONS, MAX_INSTANCES
 from hvg.lang.parser import parse
 from hvg.lang.suggest import did_you_mean, one_of
 from hvg.lang.uses import UseFrame, UseRefusal, UseResolver
@@ -109,6 +109,7 @@ class Builder:
         self.style_sites: list[StyleSite] = []
         self.placed: set[str] = set()
         self.instances = 0
+        self.expansions = 0              # group calls and loop iterations, against MAX_EXPANSIONS
         self.stopped = False             # set once the instance limit is hit: expanding further only wastes time
 
     # -----------------------------------------------------------------------------------------------------------
@@ -499,6 +500,17 @@ class Builder:
                         "use fewer loop iterations or group calls", file)
             self.stopped = True
 
+    def expand(self, line: int, column: int, file: str) -> bool:
+        """Count one group call or loop iteration; False (and E008, once) past MAX_EXPANSIONS."""
+        self.expansions += 1
+        if self.expansions > MAX_EXPANSIONS:
+            self.report(codes.TOO_MANY_INSTANCES, line, column,
+                        f"groups and loops expand more than {MAX_EXPANSIONS} times, over the limit",
+                        "use fewer nested group calls or loop iterations", file)
+            self.stopped = True
+            return False
+        return True
+
     def motion(self, node: Tree, scope: Scope) -> Any:
         kind = node.data
         args = node.children
@@ -593,6 +605,9 @@ class Builder:
             self.report(codes.TOO_DEEP, line, column,
                         f"group calls are nested {len(scope.calls) + 1} deep, over the limit of {MAX_CALL_DEPTH}",
                         "", scope.file)
+            self.stopped = True
+            return
+        if not self.expand(line, column, scope.file):
             return
         try:
             values = [evaluate(arg, scope.env) for arg in args_node.children]
@@ -632,7 +647,7 @@ class Builder:
                         f"{MAX_INSTANCES}", "use fewer iterations", scope.file)
             return
         for i in range(low, high):
-            if self.stopped:
+            if self.stopped or not self.expand(line, column, scope.file):
                 return
             env = dict(scope.env)
             env[str(var_token)] = float(i)

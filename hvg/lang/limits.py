@@ -9,6 +9,8 @@ The numbers, and why:
 - ``MAX_CALL_DEPTH = 32``: group calls inside group calls (E026); recursion is reported separately (E007).
 - ``MAX_INSTANCES = 10,000``: placements made by expanding groups and loops, over the whole program (E008).
   A loop whose iteration count alone passes it is reported before expanding anything.
+- ``MAX_EXPANSIONS = 100,000``: group calls plus loop iterations over the whole program (E008). Calls that place
+  nothing still cost time; without this, twenty groups that each call the next twice would run for hours.
 - ``MAX_BLOCKS = 5,000``: blocks in one video (E027); ten hours of 7-second blocks.
 - ``MIN_FRAME_SIDE = 8``, ``MAX_FRAME_SIDE = 2048`` pixels, multiples of ``FRAME_MULTIPLE = 8`` (E012):
   the model works on 8x-downsampled latents.
@@ -23,6 +25,7 @@ MAX_FILE_BYTES = 1 << 20
 MAX_NESTING = 64
 MAX_CALL_DEPTH = 32
 MAX_INSTANCES = 10_000
+MAX_EXPANSIONS = 100_000
 MAX_BLOCKS = 5_000
 MIN_FRAME_SIDE = 8
 MAX_FRAME_SIDE = 2048
