@@ -12,7 +12,6 @@ One block:
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -20,14 +19,19 @@ import numpy as np
 from hvg.backends.base import BlockJob, BlockResult
 
 NOISE_CORRELATION = 0.9
+# What block i hands to block i + 1 as `BlockResult.state`: a dict of float32 numpy arrays (the render cache
+# stores it as npz), batch of one.
+STATE_KEYS = ("history_coarse",   # (1, c, k - full, h/2, w/2) the older context frames at half resolution
+              "history_fine",     # (1, c, full, h, w) the newest context frames
+              "maps",             # (1, m, k, h, w) their layout maps
+              "last_noise")       # (c, h, w) the last frame of this block's initial noise
 
 
-@dataclass
-class BuiltinState:
-    """What block i hands to block i + 1 (tensors on the CPU, batch of one)."""
-    history: dict            # compress_history(...) of the last latent frames: {"coarse", "fine"}
-    maps: object             # (1, m, k, h, w) their layout maps
-    last_noise: object       # (c, h, w) the last frame of this block's initial noise
+def _state_of(previous) -> dict | None:
+    if not isinstance(previous, dict) or any(key not in previous for key in STATE_KEYS):
+        return None
+    import torch
+    return {key: torch.as_tensor(np.asarray(previous[key]), dtype=torch.float32) for key in STATE_KEYS}
 
 
 class BuiltinBackend:
@@ -78,16 +82,17 @@ class BuiltinBackend:
         cond = condition_from_lowered(lowered, config, model.layout_projection.cpu())
 
         # 2. noise: a deterministic function of (seed, block), continuing the previous block's last frame
-        state = job.previous_state if isinstance(job.previous_state, BuiltinState) else None
+        state = _state_of(job.previous_state)
         generator = torch.Generator().manual_seed(int(job.seed) * 1009 + job.block_index)
         shape = (config.latent_channels, lowered.frames, *grid)
         noise = make_noise(self.noise, shape, generator=generator, flow=noise_flow(lowered.motion),
-                           correlation=NOISE_CORRELATION, previous_last=None if state is None else state.last_noise)
+                           correlation=NOISE_CORRELATION, previous_last=None if state is None else state["last_noise"])
 
         # 3. temporal context
         context, context_maps = None, None
         if state is not None:
-            context, context_maps = expand_history(state.history), state.maps
+            context = expand_history({"coarse": state["history_coarse"], "fine": state["history_fine"]})
+            context_maps = state["maps"]
         elif job.previous_frames is not None and config.context_frames:
             frames = job.previous_frames[-config.context_frames:]
             with torch.no_grad():
@@ -106,9 +111,10 @@ class BuiltinBackend:
             latents = model.refiner(latents)
             frames = tensor_to_frames(autoencoder.decode(latents))
         keep = config.context_frames
-        next_state = BuiltinState(history=compress_history(latents.cpu(), keep, config.history_full_frames),
-                                  maps=cond.maps[:, :, -keep:].clone() if keep else cond.maps[:, :, :0],
-                                  last_noise=noise[:, -1].clone())
+        history = compress_history(latents.cpu(), keep, config.history_full_frames)
+        next_state = {"history_coarse": history["coarse"], "history_fine": history["fine"],
+                      "maps": cond.maps[:, :, -keep:] if keep else cond.maps[:, :, :0], "last_noise": noise[:, -1]}
+        next_state = {key: value.detach().float().numpy().copy() for key, value in next_state.items()}
         return BlockResult(frames=np.ascontiguousarray(frames), state=next_state)
 
     # --- sizes -----------------------------------------------------------------------------------------------

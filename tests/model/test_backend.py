@@ -56,6 +56,15 @@ def test_renders_a_block_with_progress_and_hands_on_state(backend, scene_and_tim
     assert np.array_equal(second.frames, again.frames)                     # same seed, same output
     alone = backend.render_block(job(scene, timeline, 1))
     assert not np.array_equal(second.frames, alone.frames)                 # the previous block matters
+    # the state survives the render cache's npz round trip (a dict of arrays)
+    import io
+    buffer = io.BytesIO()
+    np.savez(buffer, **first.state)
+    buffer.seek(0)
+    with np.load(buffer) as stored:
+        restored = type(first)(frames=first.frames, state={k: stored[k] for k in stored.files})
+    from_cache = backend.render_block(job(scene, timeline, 1, previous=restored))
+    assert np.array_equal(second.frames, from_cache.frames)
 
 
 def test_fingerprint_names_the_checkpoint(backend):

@@ -1,0 +1,81 @@
+"""Benchmarks of the built-in model: latent-space reconstruction, sampling cost (pyramid vs full resolution).
+
+    .venv/bin/python benchmarks/bench_model.py latent --clips 16          # PSNR of PatchPCA by channel count
+    .venv/bin/python benchmarks/bench_model.py sample --runs 5            # seconds per 12-frame block
+    .venv/bin/python benchmarks/bench_model.py all
+
+Timings are medians of `--runs` runs; everything is seeded. Prints markdown tables.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+
+import numpy as np
+import torch
+from einops import rearrange
+
+
+def bench_latent(clips: int, seed: int = 7) -> str:
+    from hvg.model.autoencoder import PatchPCA, psnr
+    from hvg.model.data import clip_frames
+    from hvg.world.synth import ProgramConfig, SyntheticClips, preview_renderer
+    rendered = list(SyntheticClips(seed, config=ProgramConfig(duration=(3.0, 4.5), max_blocks=2),
+                                   renderer=preview_renderer(), length=clips))
+    split = max(1, int(len(rendered) * 0.6))
+    fit = torch.cat([clip_frames(c) for c in rendered[:split]])
+    held_out = [clip_frames(c) for c in rendered[split:]]
+    rows = ["| latent channels | compression | held-out PSNR (dB) |", "|---|---|---|"]
+    for channels in (8, 12, 16, 24, 32, 48):
+        code = PatchPCA(channels).fit(fit)
+        scores = [psnr(v, code.decode(code.encode(rearrange(v, "n c h w -> 1 c n h w")))[0].transpose(0, 1))
+                  for v in held_out]
+        rows.append(f"| {channels} | {192 / channels:.0f}x | {np.mean(scores):.2f} |")
+    return f"PatchPCA on {len(rendered)} preview clips (fit on {split}, scored on the rest)\n\n" + "\n".join(rows)
+
+
+def bench_sample(runs: int, checkpoint: str | None, frames: int = 12, steps: int = 16) -> str:
+    from hvg.backends import shipped_checkpoint
+    from hvg.model.checkpoint import load_checkpoint
+    from hvg.model.condition import ModelCondition
+    from hvg.model.pyramid import pyramid_cost
+    from hvg.model.sampler import sample, sample_pyramid
+    loaded = load_checkpoint(checkpoint or shipped_checkpoint())
+    model, c = loaded.model, loaded.config
+    g = torch.Generator().manual_seed(0)
+    cond = ModelCondition(torch.randn(1, c.map_channels, frames, 16, 16, generator=g),
+                          torch.randn(1, c.vector_dim, generator=g), torch.ones(1))
+    noise = torch.randn(1, c.latent_channels, frames, 16, 16, generator=g)
+    rows = ["| sampler | steps | relative FLOPs | median s / block | runs |", "|---|---|---|---|---|"]
+    for name, stages in (("Euler, full resolution", 1), ("pyramidal, 2 stages", 2), ("pyramidal, 3 stages", 3)):
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            if stages == 1:
+                sample(model, noise, cond, steps=steps, guidance=3.0)
+            else:
+                sample_pyramid(model, noise, cond, steps=steps, stages=stages, guidance=3.0)
+            times.append(time.perf_counter() - started)
+        rows.append(f"| {name} | {steps} | {pyramid_cost(steps, stages):.2f} | {statistics.median(times):.2f} "
+                    f"| {runs} |")
+    return (f"{frames}-frame block, 128x128, guidance 3 (two model passes a step), torch threads "
+            f"{torch.get_num_threads()}\n\n" + "\n".join(rows))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("what", choices=("latent", "sample", "all"))
+    parser.add_argument("--clips", type=int, default=16)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--checkpoint", default=None)
+    args = parser.parse_args()
+    torch.manual_seed(0)
+    if args.what in ("latent", "all"):
+        print(bench_latent(args.clips), "\n")
+    if args.what in ("sample", "all"):
+        print(bench_sample(args.runs, args.checkpoint), "\n")
+
+
+if __name__ == "__main__":
+    main()
