@@ -18,7 +18,11 @@ def load_plan(program: Path, reference: str = "preview"):
         from hvg.backends import BACKENDS
         if reference not in BACKENDS:
             fail(f"there is no backend `{reference}`", f"choose one of: {', '.join(BACKENDS)}")
-    return plan_from_scene(scene, reference)
+    from hvg.backends import BackendUnavailable
+    try:
+        return plan_from_scene(scene, reference)
+    except BackendUnavailable as error:
+        fail(f"cannot render the reference with `{reference}`: {error}", error.hint or "use --reference preview")
 
 
 def compile_program(program: Path):

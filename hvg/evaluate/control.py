@@ -44,14 +44,19 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
         if stop <= start:
             continue
         span = slice(start, stop)
-        models = {whole: learn_appearance(reference[span], reference_masks[span], groups, group_colors, seed, whole)
-                  for whole in APPEARANCES}
+        models = {}
+        for whole in APPEARANCES:
+            known = next(iter(models.values())).centroids[next(iter(models.values())).owner < 0] if models else None
+            models[whole] = learn_appearance(reference[span], reference_masks[span], groups, group_colors, seed,
+                                             whole, background_colours=known)
         still = bool(still_camera and b < len(still_camera) and still_camera[b])
+        medians = {"reference": np.median(reference[span], axis=0), "video": np.median(frames[span], axis=0)} \
+            if still else {"reference": None, "video": None}
         configs = [(whole, method, join) for whole in APPEARANCES for method in (METHODS if still else ("colour",))
                    for join in JOINS]
         # choose per group on the reference, where the truth is known
         trials = {c: _detect_span(reference[span], models[c[0]], c[1], c[2], groups, evaluable[span],
-                                  planned[span]) for c in configs}
+                                  planned[span], still=medians["reference"]) for c in configs}
         scores = {c: np.nan_to_num(iou(found, planned[span]), nan=0.0) for c, found in trials.items()}
         best = {g: max(configs, key=lambda c: scores[c][:, tracks][evaluable[span][:, tracks]].sum())
                 for g, tracks in enumerate(groups)}
@@ -60,7 +65,7 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
         for config in dict.fromkeys(best.values()):
             chosen = [g for g in best if best[g] == config]
             found = _detect_span(frames[span], models[config[0]], config[1], config[2], [groups[g] for g in chosen],
-                                 evaluable[span], planned[span], group_ids=chosen)
+                                 evaluable[span], planned[span], group_ids=chosen, still=medians["video"])
             for g in chosen:
                 detected[span, groups[g]] = found[:, groups[g]]
     if reference_detections is not None:
@@ -69,13 +74,17 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
 
 
 def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, join: bool, groups: list[list[int]],
-                 evaluable: np.ndarray, planned: np.ndarray, group_ids: list[int] | None = None) -> np.ndarray:
-    """Detections (t, m, 4) in frames of one block with one method, for the given groups."""
+                 evaluable: np.ndarray, planned: np.ndarray, group_ids: list[int] | None = None,
+                 still: np.ndarray | None = None) -> np.ndarray:
+    """Detections (t, m, 4) in frames of one block with one configuration, for the given groups.
+    `still`: the block's temporal median of these frames (for the "changes" method)."""
     from scipy.optimize import linear_sum_assignment
     group_ids = list(range(len(groups))) if group_ids is None else group_ids
     detected = np.full((len(frames), planned.shape[1], 4), np.nan)
     labels = classify(frames, model)
-    changes = classify_changes(frames, np.median(frames, axis=0), model) if method == "changes" else None
+    if method == "changes" and still is None:
+        still = np.median(frames, axis=0)
+    changes = classify_changes(frames, still, model) if method == "changes" else None
     for k in range(len(frames)):
         if not evaluable[k].any():
             continue

@@ -14,7 +14,7 @@ import numpy as np
 
 BACKGROUND_COLOURS = 10
 ENTITY_COLOURS = 4
-SAMPLE_PIXELS = 6000
+SAMPLE_PIXELS = 4000
 MERGE_SHARE = 0.25
 CHANGE_THRESHOLD = 24  # a pixel this far (max over channels) from the still background has changed   # components at least this share of the largest, and near it, belong to the same object
 
@@ -49,12 +49,13 @@ def kmeans(points: np.ndarray, k: int, seed: int = 0, iterations: int = 12) -> n
 
 def learn_appearance(frames: np.ndarray, masks: np.ndarray, groups: list[list[int]],
                      fallback_colors: list[tuple[int, int, int]], seed: int = 0,
-                     whole_objects: bool = True) -> AppearanceModel:
+                     whole_objects: bool = True, background_colours: np.ndarray | None = None) -> AppearanceModel:
     """Colours of the background and of each entity group (a list of track indices) in reference frames.
 
     whole_objects: learn from every pixel of an object, its edge included (a dark rim is part of the object's box),
     or only from its interior (edge pixels blend with what is behind and can teach background colours).
     A group never visible in the reference gets its program colour (`fallback_colors[g]`).
+    background_colours: reuse the background's centroids of an earlier call on the same frames.
     """
     rng = np.random.default_rng(seed)
     pixels = frames.reshape(-1, 3)
@@ -69,11 +70,11 @@ def learn_appearance(frames: np.ndarray, masks: np.ndarray, groups: list[list[in
             index = rng.choice(index, SAMPLE_PIXELS, replace=False)
         return pixels[index]
 
-    background = sample(owners == -1)
-    if len(background):
-        found = kmeans(background, BACKGROUND_COLOURS, seed)
-        centroids += list(found)
-        owner += [-1] * len(found)
+    if background_colours is None:
+        background = sample(owners == -1)
+        background_colours = kmeans(background, BACKGROUND_COLOURS, seed) if len(background) else np.zeros((0, 3))
+    centroids += list(background_colours)
+    owner += [-1] * len(background_colours)
     for g, tracks in enumerate(groups):
         mine = sample(np.isin(owners, tracks))
         found = kmeans(mine, ENTITY_COLOURS, seed) if len(mine) else np.array([fallback_colors[g]], np.float32)
@@ -164,14 +165,15 @@ def detect_group(labels: np.ndarray, group: int, count: int, min_pixels: int = 3
     if count == 0 or not mine.any():
         return []
     specks, n = ndimage.label(mine, structure=np.ones((3, 3)))
-    sizes = ndimage.sum_labels(mine, specks, index=np.arange(1, n + 1))
-    kept = np.isin(specks, 1 + np.flatnonzero(sizes >= min_pixels))
+    sizes = np.bincount(specks.ravel(), minlength=n + 1)
+    sizes[0] = 0
+    kept = (sizes >= min_pixels)[specks]
     grown = ndimage.binary_dilation(kept, structure=np.ones((3, 3))) if join else kept
     joined, n = ndimage.label(grown, structure=np.ones((3, 3)))
     component = np.where(kept, joined, 0)
     if n == 0:
         return []
-    sizes = ndimage.sum_labels(kept, component, index=np.arange(1, n + 1))
+    sizes = np.bincount(component.ravel(), minlength=n + 1)[1:]
     slices = ndimage.find_objects(component, max_label=n)
     order = [i for i in np.argsort(-sizes, kind="stable") if sizes[i] >= min_pixels and slices[i] is not None]
     boxes = [_slice_box(slices[i]) for i in order]

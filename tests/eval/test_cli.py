@@ -90,3 +90,9 @@ def test_bench_compares_two_contenders_side_by_side(rendered, tmp_path, capsys):
     row = data["programs"][0]["results"]["preview"]
     assert row["psnr"] == 100.0 and row["iou"] > 0.9
     assert "preview IoU" in (out / "bench.md").read_text()
+
+
+def test_an_unavailable_reference_backend_is_one_line(rendered, capsys):
+    program, video = rendered
+    assert main(["eval", str(program), str(video), "--reference", "nonsense"]) == 2
+    assert "no backend" in capsys.readouterr().err

@@ -94,3 +94,13 @@ def test_video_psnr_is_not_hidden_by_identical_frames():
     video = reference.copy()
     video[0] += 20  # one bad frame: MSE 400 on a quarter of the frames -> mean MSE 100
     assert fidelity.psnr_video(video, reference) == pytest.approx(10 * np.log10(255 ** 2 / 100))
+
+
+def test_iou_is_symmetric_bounded_and_one_only_for_equal_boxes():
+    rng = np.random.default_rng(5)
+    corners = rng.uniform(0, 50, (200, 2, 2))
+    a = np.concatenate([corners[:, 0], corners[:, 0] + rng.uniform(1, 20, (200, 2))], axis=1)
+    b = np.concatenate([corners[:, 1], corners[:, 1] + rng.uniform(1, 20, (200, 2))], axis=1)
+    scores = boxes.iou(a, b)
+    assert np.allclose(scores, boxes.iou(b, a)) and (scores >= 0).all() and (scores <= 1).all()
+    assert np.allclose(boxes.iou(a, a), 1.0) and (scores[np.abs(a - b).max(1) > 1e-6] < 1).all()
