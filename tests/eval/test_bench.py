@@ -1,0 +1,58 @@
+"""`hvg bench` compares contenders side by side, and a broken backend scores worse than the preview."""
+from __future__ import annotations
+
+import importlib.machinery
+import json
+import sys
+import types
+
+import numpy as np
+
+from hvg.backends import BACKENDS
+from hvg.backends.base import BlockResult
+from hvg.cli.main import main
+
+PROGRAM = """video "Roll" { size 64x64; fps 12; seed 4 }
+entity ball = ball { color red; size 0.3 }
+block 0s..2s "A ball rolls" {
+  background plain { color white }
+  ball moves (0.25, 0.5) -> (0.75, 0.5)
+}
+"""
+
+
+class FrozenBackend:
+    """A deliberately broken backend: every block shows the preview's first frame of that block."""
+    name = "frozen"
+
+    def __init__(self, checkpoint=None, device="cpu"):
+        self.checkpoint, self.device = checkpoint, device
+
+    def fingerprint(self) -> str:
+        return "frozen-test"
+
+    def render_block(self, job):
+        from hvg.world.preview import render_preview
+        span = job.timeline.blocks[job.block_index]
+        first = render_preview(job.timeline, span.start_frame, span.start_frame + 1, ground_truth=False).frames
+        return BlockResult(frames=np.repeat(first, span.end_frame - span.start_frame, axis=0))
+
+
+def test_two_contenders_side_by_side_and_the_broken_one_scores_worse(tmp_path, monkeypatch, capsys):
+    module = types.ModuleType("hvg_test_frozen_backend")
+    module.__spec__ = importlib.machinery.ModuleSpec(module.__name__, None)
+    module.FrozenBackend = FrozenBackend
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setitem(BACKENDS, "frozen", (module.__name__, "FrozenBackend", "test only"))
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "roll.scene").write_text(PROGRAM)
+    out = tmp_path / "bench"
+    assert main(["bench", "--backend", "preview", "--backend", "frozen", "--suite", str(suite), "--out", str(out)]) == 0
+    data = json.loads((out / "bench.json").read_text())
+    good, bad = data["programs"][0]["results"]["preview"], data["programs"][0]["results"]["frozen"]
+    assert good["cos"] > 0.9 > 0.2 > bad["cos"]
+    assert good["iou"] > 0.9 > 0.6 > bad["iou"]
+    assert good["psnr"] > bad["psnr"]
+    header = (out / "bench.md").read_text().splitlines()[0]
+    assert header.index("preview IoU") < header.index("frozen IoU")
