@@ -4,20 +4,28 @@ from __future__ import annotations
 import re
 
 from hvg import vocab
+from hvg.lang.unparse import IDENTIFIER, KEYWORDS
 from hvg.plan import layout
 from hvg.plan.reader import Outline, Thing
 
 
+def _base_name(thing: Thing) -> str:
+    """The word the writer used ("gull", "palm tree" -> `palm_tree`) when it makes a name, else the kind."""
+    word = "_".join(thing.noun.split())
+    return word if IDENTIFIER.match(word) and word not in KEYWORDS else thing.kind
+
+
 def entity_names(things: list[Thing]) -> list[str]:
     names = []
-    for thing in things:
-        same = [t for t in things if t.kind == thing.kind]
+    bases = [_base_name(t) for t in things]
+    for thing, base in zip(things, bases):
+        same = [t for t, b in zip(things, bases) if b == base]
         if len(same) == 1:
-            names.append(thing.kind)
+            names.append(base)
         elif thing.color and not vocab.HEX_COLOR.match(thing.color) and sum(t.color == thing.color for t in same) == 1:
-            names.append(f"{thing.color}_{thing.kind}")
+            names.append(f"{thing.color}_{base}")
         else:
-            names.append(f"{thing.kind}{same.index(thing) + 1}")
+            names.append(f"{base}{same.index(thing) + 1}")
     return names
 
 
@@ -46,8 +54,24 @@ def background_motion(background: str, weather: str | None) -> tuple[str | None,
     return None, 1.0
 
 
-def title(prompt: str) -> str:
-    text = re.sub(r"\s+", " ", prompt.replace('"', "")).strip(" .!?")
-    if len(text) > 48:
-        text = text[:48].rsplit(" ", 1)[0]
+# Words a shortened title must not end on: it would read as cut off ("... at sunset, then").
+_DANGLING = frozenset("a an the and or but then while as of to in on at into onto over with from by up down "
+                      "across along around through toward towards past under above behind near its his her their "
+                      "is are".split())
+
+
+def title(prompt: str, limit: int = 48) -> str:
+    """The prompt as a title: its first clause, or whole words up to `limit` characters, never ending on a comma
+    or a word that leaves the sentence hanging."""
+    text = re.sub(r"\s+", " ", prompt.replace('"', "")).strip(" .!?,;:")
+    if len(text) > limit:
+        head = text[:limit + 1]
+        clause = re.split(r"[,;:.!?]", head)
+        words = head.rsplit(" ", 1)[0]
+        words = words if len(words) >= 12 else text[:limit]  # a very long word: cut inside it
+        text = clause[0] if len(clause) > 1 and len(clause[0]) >= 12 else words
+        kept = text.rstrip(" .!?,;:-").split(" ")
+        while len(kept) > 1 and kept[-1].lower() in _DANGLING:
+            kept.pop()
+        text = " ".join(kept).rstrip(" .!?,;:-")
     return (text[:1].upper() + text[1:]) or "Untitled"

@@ -136,7 +136,7 @@ def test_an_unknown_prompt_still_gives_a_clean_program():
 def test_reader_details():
     _, kick, _ = compiled("A boy kicks a ball toward a tree")
     motions = {p.entity: p.motion.type for p in kick.blocks[0].placements}
-    assert motions == {"person": "at", "ball": "moves", "tree": "at"}       # the ball moves, not the boy
+    assert motions == {"boy": "at", "ball": "moves", "tree": "at"}          # the ball moves, not the boy
     _, cat, _ = compiled("Three birds circle the tree while a cat sleeps")
     assert len(cat.blocks) == 1 and all(p.motion.type in ("orbits", "at") for p in cat.blocks[0].placements)
     _, palm, _ = compiled("A ball rolls toward a palm tree")
@@ -146,3 +146,20 @@ def test_reader_details():
     _, street, _ = compiled("A taxi drives down the street")
     path = street.blocks[0].placements[0].motion.path
     assert path[0][1] == path[-1][1]                                        # along the street, not downwards
+
+
+def test_the_title_is_the_first_clause_never_cut_off_mid_sentence():
+    _, scene, _ = compiled("a red ball bounces along a beach at sunset, then a gull flies over the sea")
+    assert scene.video.title == "A red ball bounces along a beach at sunset"
+    _, scene, _ = compiled("a palm tree sways as a taxi drives down the street near the old harbor")
+    assert not scene.video.title.endswith(("down", "the", ",")) and len(scene.video.title) <= 48
+    _, scene, _ = compiled("a " + "x" * 70 + " ball rises")
+    assert len(scene.video.title) == 48
+
+
+def test_entities_are_named_by_the_writers_word():
+    _, scene, _ = compiled("a red ball bounces along a beach at sunset, then a gull flies over the sea")
+    assert {(e.name, e.kind) for e in scene.entities} == {("ball", "ball"), ("gull", "bird")}
+    _, scene, _ = compiled("two gulls circle a palm tree while a taxi drives by")
+    names = {e.name: e.kind for e in scene.entities}
+    assert names == {"gull1": "bird", "gull2": "bird", "palm_tree": "tree", "taxi": "car"}
