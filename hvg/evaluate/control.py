@@ -78,7 +78,6 @@ def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, join: 
                  still: np.ndarray | None = None) -> np.ndarray:
     """Detections (t, m, 4) in frames of one block with one configuration, for the given groups.
     `still`: the block's temporal median of these frames (for the "changes" method)."""
-    from scipy.optimize import linear_sum_assignment
     group_ids = list(range(len(groups))) if group_ids is None else group_ids
     detected = np.full((len(frames), planned.shape[1], 4), np.nan)
     labels = classify(frames, model)
@@ -98,10 +97,27 @@ def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, join: 
             if not found:
                 continue
             cost = np.linalg.norm(centre(np.array(found))[:, None] - centre(planned[k, wanted])[None], axis=-1)
-            rows, cols = linear_sum_assignment(cost)
+            rows, cols = assign(cost)
             for r, c in zip(rows, cols):
                 detected[k, wanted[c]] = found[r]
     return detected
+
+
+def assign(cost: np.ndarray) -> tuple[list[int], list[int]]:
+    """Rows and columns of the cheapest one-to-one pairing (as scipy's linear_sum_assignment). Exhaustive for the
+    few instances of one colour found in a frame; scipy.optimize (half a second to import) only beyond that."""
+    from itertools import permutations
+    rows, cols = cost.shape
+    if min(rows, cols) > 6:
+        from scipy.optimize import linear_sum_assignment
+        r, c = linear_sum_assignment(cost)
+        return list(r), list(c)
+    if rows <= cols:
+        best = min(permutations(range(cols), rows), key=lambda p: sum(cost[i, j] for i, j in enumerate(p)))
+        return list(range(rows)), list(best)
+    best = min(permutations(range(rows), cols), key=lambda p: sum(cost[i, j] for j, i in enumerate(p)))
+    pairs = sorted(zip(best, range(cols)))
+    return [r for r, _ in pairs], [c for _, c in pairs]
 
 
 def control_accuracy(detected: np.ndarray, planned: np.ndarray, evaluable: np.ndarray,

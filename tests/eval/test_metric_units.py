@@ -104,3 +104,16 @@ def test_iou_is_symmetric_bounded_and_one_only_for_equal_boxes():
     scores = boxes.iou(a, b)
     assert np.allclose(scores, boxes.iou(b, a)) and (scores >= 0).all() and (scores <= 1).all()
     assert np.allclose(boxes.iou(a, a), 1.0) and (scores[np.abs(a - b).max(1) > 1e-6] < 1).all()
+
+
+def test_assign_finds_the_cheapest_pairing_like_scipy():
+    from scipy.optimize import linear_sum_assignment
+
+    from hvg.evaluate.control import assign
+    rng = np.random.default_rng(6)
+    for shape in [(1, 1), (2, 3), (3, 2), (4, 4), (5, 3)]:
+        cost = rng.uniform(0, 10, shape)
+        rows, cols = assign(cost)
+        r, c = linear_sum_assignment(cost)
+        assert cost[rows, cols].sum() == pytest.approx(cost[r, c].sum())
+        assert len(set(rows)) == len(rows) == len(set(cols)) == min(shape)
