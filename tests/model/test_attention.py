@@ -39,6 +39,7 @@ def test_masked_frames_do_not_change_the_output():
     assert not torch.allclose(y[:, :, 3:], attention(changed, mask)[:, :, 3:], atol=1e-4)
 
 
+@pytest.mark.filterwarnings("ignore:flex_attention called without torch.compile")
 def test_flex_attention_matches_sdpa_on_cpu():
     pytest.importorskip("torch.nn.attention.flex_attention")
     torch.manual_seed(0)

@@ -44,6 +44,7 @@ def job(scene, timeline, index, previous=None, steps=None, **extra):
                     previous_state=None if previous is None else previous.state, **extra)
 
 
+@pytest.mark.slow
 def test_renders_a_block_with_progress_and_hands_on_state(backend, scene_and_timeline):
     scene, timeline = scene_and_timeline
     steps = []

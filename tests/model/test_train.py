@@ -35,6 +35,7 @@ def test_checkpoint_round_trip_gives_identical_outputs(tmp_path):
     assert first.sha256 == second.sha256
 
 
+@pytest.mark.slow
 def test_resume_continues_to_the_same_weights_as_one_run(tmp_path):
     preset = tiny_preset(steps=4, frames=3, batch_size=2, save_every=2)
     data = fake_clips(preset.model)
