@@ -40,6 +40,10 @@ def write_report(directory: str | Path, result: EvalResult, video: np.ndarray, r
         f"<tr><td>{escape(name)}</td><td>{s['instance_frames']}</td><td>{_fmt(s['mean_iou'])}</td>"
         f"<td>{_fmt(s['share_iou_50'])}</td><td>{_fmt(s['mean_centre_error_px'])}</td></tr>"
         for name, s in result.summary["control"]["per_entity"].items())
+    blocks = "".join(
+        f"<tr><td>{b}</td><td>{start}</td><td>{s['instance_frames']}</td><td>{_fmt(s['mean_iou'])}</td>"
+        f"<td>{_fmt(s['share_iou_50'])}</td><td>{_fmt(s['mean_centre_error_px'])}</td></tr>"
+        for b, (start, s) in enumerate(zip(sorted(set(block_starts) | {0}), result.summary["control"]["per_block"])))
     html = f"""<!doctype html>
 <html><head><meta charset="utf-8"><title>hvg eval: {escape(title)}</title>
 <style>body{{font-family:sans-serif;margin:24px;max-width:1200px}} table{{border-collapse:collapse;margin:8px 0}}
@@ -51,6 +55,9 @@ td,th{{border:1px solid #ccc;padding:3px 8px;text-align:left}} .plots svg{{margi
 <h2>Control accuracy per entity</h2>
 <table><tr><th>entity</th><th>instance-frames</th><th>mean IoU</th><th>IoU&ge;0.5</th><th>centre error px</th></tr>
 {entities}</table>
+<h2>Control accuracy per block</h2>
+<table><tr><th>block</th><th>first frame</th><th>instance-frames</th><th>mean IoU</th><th>IoU&ge;0.5</th>
+<th>centre error px</th></tr>{blocks}</table>
 <h2>Over time</h2><div class="plots">{''.join(plots)}</div>
 <h2>Contact sheet</h2><p>Top: the video, planned boxes green, detected boxes red. Bottom: the procedural
 reference with the planned boxes.</p><img src="contact_sheet.png" alt="contact sheet">

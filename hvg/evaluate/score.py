@@ -87,9 +87,10 @@ def score_video(frames: np.ndarray, truth: PlanTruth, *, seed: int = 0) -> EvalR
         "seams": {
             "seam_ratio": seams.seam_ratio(flicker, truth.block_starts),
             "reference_seam_ratio": seams.seam_ratio(reference_flicker, truth.block_starts),
+            "warping_seam_ratio": seams.seam_ratio(warping, truth.block_starts),
             "jump_ratio": seams.jump_ratio(flicker, truth.block_starts),
             "reference_jump_ratio": seams.jump_ratio(reference_flicker, truth.block_starts),
-            "jumps": seams.jumps(flicker, truth.block_starts),
+            "jumps": seams.jumps(flicker, truth.block_starts, reference_flicker),
         },
     }
     series = {"iou": accuracy["iou_per_frame"], "flicker": flicker, "reference_flicker": reference_flicker,

@@ -37,16 +37,21 @@ def jump_ratio(per_pair: np.ndarray, block_starts: list[int]) -> float:
     return float(inside.max() / max(np.median(inside), MEDIAN_FLOOR))
 
 
-def jumps(per_pair: np.ndarray, block_starts: list[int]) -> list[int]:
+def jumps(per_pair: np.ndarray, block_starts: list[int], reference: np.ndarray | None = None) -> list[int]:
     """Frames k (pair k-1 -> k) inside blocks whose d exceeds JUMP_FACTOR x the median and the median + JUMP_FLOOR:
-    unplanned cuts or glitches."""
+    unplanned cuts or glitches. With the `reference`'s series, a pair the reference jumps at too (a crossfade, a
+    planned flash) is planned, not a jump: it must also exceed JUMP_FACTOR x the reference's d there + JUMP_FLOOR."""
     seams = set(seam_pairs(block_starts, len(per_pair) + 1).tolist())
     inside = _inside_values(per_pair, block_starts)
     if inside.size < 2:
         return []
     median = float(np.median(inside))
     limit = max(JUMP_FACTOR * median, median + JUMP_FLOOR)
-    return [k + 1 for k, v in enumerate(per_pair) if k not in seams and np.isfinite(v) and v > limit]
+    found = [k + 1 for k, v in enumerate(per_pair) if k not in seams and np.isfinite(v) and v > limit]
+    if reference is not None:
+        found = [k for k in found if not np.isfinite(reference[k - 1])
+                 or per_pair[k - 1] > JUMP_FACTOR * reference[k - 1] + JUMP_FLOOR]
+    return found
 
 
 def _inside_values(per_pair: np.ndarray, block_starts: list[int]) -> np.ndarray:

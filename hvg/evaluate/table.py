@@ -19,6 +19,7 @@ ROWS = (
     ("fidelity", "ssim", "SSIM", "higher"),
     ("seams", "seam_ratio", "seam ratio", "near reference"),
     ("seams", "reference_seam_ratio", "seam ratio of the reference", "(context)"),
+    ("seams", "warping_seam_ratio", "seam ratio of warping error", "lower"),
     ("seams", "jump_ratio", "jump ratio", "lower"),
     ("seams", "jumps", "jumps at frames", "none"),
 )

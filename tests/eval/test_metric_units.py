@@ -117,3 +117,9 @@ def test_assign_finds_the_cheapest_pairing_like_scipy():
         r, c = linear_sum_assignment(cost)
         assert cost[rows, cols].sum() == pytest.approx(cost[r, c].sum())
         assert len(set(rows)) == len(rows) == len(set(cols)) == min(shape)
+
+
+def test_a_jump_the_reference_makes_too_is_planned():
+    per_pair = np.array([0.01] * 9 + [0.2] + [0.01] * 9)
+    assert seams.jumps(per_pair, [0], reference=per_pair * 0.9) == []
+    assert seams.jumps(per_pair, [0], reference=np.full(19, 0.01)) == [10]
