@@ -19,7 +19,8 @@ def write_report(directory: str | Path, result: EvalResult, video: np.ndarray, r
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     frames = pick_frames(len(video), block_starts)
-    Image.fromarray(contact_sheet(video, reference, result.planned, result.detected, frames)).save(
+    Image.fromarray(contact_sheet(video, reference, result.planned, result.detected, frames,
+                                  scored=result.scored)).save(
         out / "contact_sheet.png")
     series, jumps = result.series, result.summary["seams"]["jumps"]
     seams = [s for s in block_starts if s > 0]
@@ -60,7 +61,8 @@ td,th{{border:1px solid #ccc;padding:3px 8px;text-align:left}} .plots svg{{margi
 <th>centre error px</th></tr>{blocks}</table>
 <h2>Over time</h2><div class="plots">{''.join(plots)}</div>
 <h2>Contact sheet</h2><p>Top: the video, planned boxes green, detected boxes red. Bottom: the procedural
-reference with the planned boxes.</p><img src="contact_sheet.png" alt="contact sheet">
+reference with the planned boxes. Grey: planned boxes of instances not scored in that frame (faded below 3/4
+opacity or mostly hidden).</p><img src="contact_sheet.png" alt="contact sheet">
 </body></html>
 """
     path = out / "index.html"

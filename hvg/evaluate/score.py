@@ -30,6 +30,7 @@ class EvalResult:
     series: dict[str, np.ndarray] = field(default_factory=dict)
     detected: np.ndarray | None = None
     planned: np.ndarray | None = None
+    scored: np.ndarray | None = None   # (n, m) bool: the instance-frames control accuracy scores
 
 
 def check_compatible(frames: np.ndarray, truth: PlanTruth) -> None:
@@ -95,7 +96,7 @@ def score_video(frames: np.ndarray, truth: PlanTruth, *, seed: int = 0) -> EvalR
     }
     series = {"iou": accuracy["iou_per_frame"], "flicker": flicker, "reference_flicker": reference_flicker,
               "warping_error": warping, "epe": epe, "psnr": psnr, "ssim": ssim}
-    return EvalResult(summary, series, detected, planned)
+    return EvalResult(summary, series, detected, planned, scored)
 
 
 def to_jsonable(value):
