@@ -42,6 +42,12 @@ def check_output(path: str | Path, *, force: bool) -> tuple[Path, str]:
     target = Path(str(path).rstrip("/" + os.sep))
     if target.exists() and not force:
         raise OutputError(f"{target} already exists", "pass --force to replace it, or choose another name")
+    # Even --force never swaps a file for a folder or a folder for a file: that could throw away other work.
+    if fmt == "png" and target.exists() and not target.is_dir():
+        raise OutputError(f"{target} is a file, and PNG frames go into a folder",
+                          f"name a video file ({target}.mp4) or a new folder")
+    if fmt != "png" and target.is_dir():
+        raise OutputError(f"{target} is a folder", "choose a file name, or remove the folder")
     if not target.parent.exists():
         raise OutputError(f"the folder {target.parent} does not exist", f"create it first: mkdir -p {target.parent}")
     return target, fmt
@@ -125,10 +131,14 @@ class VideoWriter:
     def _save_gif(self) -> None:
         from PIL import Image
         images = [Image.fromarray(f).convert("P", palette=Image.Palette.ADAPTIVE, colors=256) for f in self._gif_frames]
-        images[0].save(self._tmp, save_all=True, append_images=images[1:], duration=round(1000 / self.fps), loop=0,
-                       optimize=False, disposal=1)
+        for before, image in zip(images, images[1:]):
+            if image.tobytes() == before.tobytes() and image.getpalette() == before.getpalette():
+                _nudge_corner(image)
+        images[0].save(self._tmp, save_all=True, append_images=images[1:], duration=gif_durations(len(images), self.fps),
+                       loop=0, optimize=False, disposal=1)
 
     def _move_into_place(self) -> None:
+        _usual_permissions(self._tmp)
         if self.target.is_dir() and self.format == "png":
             # Swap folders so that the old one is removed only once the new one is in place.
             old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
@@ -165,6 +175,39 @@ class VideoWriter:
             self.abort()
 
 
+def gif_durations(count: int, fps: int) -> list[int]:
+    """Per-frame delays in ms for a GIF, which counts time in hundredths of a second: 12 fps alternates 80 and
+    90 ms so that frame k still starts at k / fps to within 10 ms and the whole clip keeps its length."""
+    ticks = [round(100 * k / fps) for k in range(count + 1)]
+    return [10 * max(1, b - a) for a, b in zip(ticks, ticks[1:])]
+
+
+def _nudge_corner(image) -> None:
+    """Change the top-left pixel of a paletted frame by one level of red. Pillow merges a GIF frame that equals
+    the one before into it (a longer delay), so a still shot would come back as one frame, not one per 1 / fps."""
+    palette = image.getpalette() or [0, 0, 0]
+    index = image.getpixel((0, 0))
+    r, g, b = palette[3 * index:3 * index + 3]
+    if len(palette) < 768:
+        image.putpalette(palette + [r ^ 1, g, b])
+        image.putpixel((0, 0), len(palette) // 3)
+    else:  # a full palette: the nearest other colour
+        colors = np.asarray(palette, dtype=int).reshape(-1, 3)
+        distance = np.abs(colors - (r, g, b)).sum(axis=1)
+        distance[index] = 1 << 30
+        image.putpixel((0, 0), int(distance.argmin()))
+
+
+def _usual_permissions(path: Path) -> None:
+    """Temporary files are private (0600, 0700); the finished output gets what a plain `open` would give."""
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(path, (0o777 if path.is_dir() else 0o666) & ~umask)
+    if path.is_dir():
+        for child in path.iterdir():
+            os.chmod(child, 0o666 & ~umask)
+
+
 def write_video(frames: np.ndarray | Iterable[np.ndarray], path: str | Path, fps: int, *, force: bool = False) -> Path:
     """Write frames (n, h, w, 3) uint8 to `path` atomically; the format follows the extension."""
     with VideoWriter(path, fps, force=force) as writer:
@@ -182,6 +225,7 @@ def write_png(image: np.ndarray, path: str | Path, *, force: bool = True) -> Pat
     os.close(fd)
     try:
         Image.fromarray(np.ascontiguousarray(image, dtype=np.uint8)).save(name)
+        _usual_permissions(Path(name))
         os.replace(name, target)
     except BaseException:
         Path(name).unlink(missing_ok=True)
@@ -205,6 +249,9 @@ def read_video(path: str | Path) -> tuple[np.ndarray, float]:
         stream = container.streams.video[0]
         fps = float(stream.average_rate or stream.guessed_rate or 0)
         frames = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]
+        if stream.codec_context.name == "gif" and stream.duration and frames:
+            # GIF delays alternate (80, 90 ms at 12 fps); the clip's length gives the rate it was written at.
+            fps = len(frames) / float(stream.duration * stream.time_base)
     if not frames:
         raise OutputError(f"{path} holds no video frames", "check that the file is a video")
     return np.stack(frames), fps

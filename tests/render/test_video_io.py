@@ -71,3 +71,53 @@ def test_same_frames_same_bytes(tmp_path):
     a = write_video(moving_square(), tmp_path / "a.mp4", fps=12).read_bytes()
     b = write_video(moving_square(), tmp_path / "b.mp4", fps=12).read_bytes()
     assert a == b
+
+
+def test_finished_output_gets_the_usual_permissions_not_the_temporary_files(tmp_path):
+    import os
+    import stat
+    umask = os.umask(0o022)
+    try:
+        for name in ("a.mp4", "a.gif", "frames"):
+            target = write_video(moving_square(2), tmp_path / name, fps=12)
+            expected = 0o755 if target.is_dir() else 0o644
+            assert stat.S_IMODE(target.stat().st_mode) == expected, name
+        frame = next((tmp_path / "frames").iterdir())
+        assert stat.S_IMODE(frame.stat().st_mode) == 0o644
+    finally:
+        os.umask(umask)
+
+
+def test_gif_keeps_the_clip_length_although_it_counts_hundredths():
+    from hvg.video.io import gif_durations
+    delays = gif_durations(24, 12)
+    assert sum(delays) == 2000 and set(delays) == {80, 90}
+    assert gif_durations(10, 10) == [100] * 10
+    assert min(gif_durations(5, 120)) >= 10
+
+
+def test_gif_frame_rate_is_read_back(tmp_path):
+    _, fps = read_video(write_video(moving_square(24), tmp_path / "a.gif", fps=12))
+    assert abs(fps - 12) < 0.5
+
+
+@pytest.mark.parametrize("existing, name", [("file", "out"), ("folder", "out.mp4")])
+def test_force_never_swaps_a_file_for_a_folder(tmp_path, existing, name):
+    target = tmp_path / name
+    if existing == "file":
+        target.write_bytes(b"precious")
+    else:
+        target.mkdir()
+        (target / "keep.txt").write_text("precious")
+    with pytest.raises(OutputError, match="is a f"):
+        write_video(moving_square(2), target, fps=12, force=True)
+    assert (target.read_bytes() if existing == "file" else (target / "keep.txt").read_text().encode()) == b"precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]
+
+
+@pytest.mark.parametrize("frames", [np.full((24, 16, 16, 3), 90, np.uint8),
+                                    np.repeat(moving_square(3), 8, axis=0)])
+def test_a_still_gif_keeps_one_frame_per_frame(tmp_path, frames):
+    decoded, fps = read_video(write_video(frames, tmp_path / "still.gif", fps=12))
+    assert decoded.shape == frames.shape and abs(fps - 12) < 0.01
+    assert np.abs(decoded.astype(int) - frames).mean() < 1.0
