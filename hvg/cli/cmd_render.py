@@ -44,6 +44,7 @@ def render(
     from hvg.backends import BackendUnavailable
     from hvg.diagnostics import CompileError
     from hvg.render import RenderSettings, render_scene, sheet_path
+    from hvg.render.pipeline import NothingToRender
     from hvg.render.cache import default_cache_dir
     from hvg.video.io import OutputError
 
@@ -60,15 +61,21 @@ def render(
     except CompileError as error:
         _print_diagnostics(error.diagnostics)
         fail(f"{file} has errors; nothing was rendered", f"see `hvg check {file}`", exit_code=EXIT_FINDINGS)
+    except NothingToRender as error:
+        fail(str(error), error.hint, exit_code=EXIT_FINDINGS)
     except (OutputError, BackendUnavailable) as error:
         fail(str(error), error.hint)
     per_second = report.seconds / max(report.frames / report.fps, 1e-9)
     stdout.print(f"wrote {report.output} ({report.frames} frames, {report.frames / report.fps:.1f}s at "
                  f"{report.fps} fps) with the {report.backend} backend in {report.seconds:.1f}s "
-                 f"({per_second:.2f}s per second of video; {report.blocks_rendered} blocks rendered, "
+                 f"({per_second:.2f}s per second of video; {_count(report.blocks_rendered, 'block')} rendered, "
                  f"{report.blocks_cached} from cache)")
     if preview:
         stdout.print(f"wrote {sheet_path(report.output)}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _print_diagnostics(diagnostics) -> None:

@@ -27,6 +27,12 @@ from hvg.render.stitch import apply_transition
 ProgressCallback = Callable[[str, int, int, int, int], None]
 
 
+class NothingToRender(Exception):
+    """The program checks, but has no block, so there is no frame to write."""
+
+    hint = 'add a block, like `block 0s..3s "A ball rests on the sand" { ball at (0.5, 0.8) }`'
+
+
 @dataclass
 class RenderSettings:
     backend: str | Backend = "auto"   # a name (`hvg.backends.BACKENDS`) or any object with the Backend protocol
@@ -133,6 +139,9 @@ def render_scene(source: Scene | str | Path, output: str | Path, *, settings: Re
     settings = settings or RenderSettings()
     check_output(output, force=force)  # fail before any work, not after it
     scene = _as_scene(source)
+    if not scene.blocks:
+        raise NothingToRender(f"{source if isinstance(source, (str, Path)) else 'the program'} has no blocks: "
+                              "there is nothing to render")
     started = time.perf_counter()
     counts = {"block": 0, "cached": 0}
 

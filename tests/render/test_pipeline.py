@@ -110,3 +110,12 @@ def test_crossfade_blends_from_the_previous_last_frame():
     assert np.array_equal(out[4:], new[4:])          # and is untouched after
     span.transition_in = "cut"
     assert np.array_equal(apply_transition(new, span, old_last, fps=8), new)
+
+
+def test_a_program_without_blocks_says_so_and_writes_nothing(tmp_path):
+    from hvg.render.pipeline import NothingToRender
+    program = tmp_path / "empty.scene"
+    program.write_text("# nothing yet\n")
+    with pytest.raises(NothingToRender, match="no blocks"):
+        render_scene(program, tmp_path / "out.mp4", settings=settings(tmp_path, "preview"))
+    assert not (tmp_path / "out.mp4").exists()
