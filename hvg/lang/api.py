@@ -8,6 +8,7 @@
 """
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +55,8 @@ def check(source: str | os.PathLike, *, file: str | None = None, backend: str | 
         folder, main_path = path.parent, path
     else:
         text, name, folder, main_path = str(source), file or "<string>", Path.cwd(), None
+    collecting = gc.isenabled()
+    gc.disable()            # a long program allocates a million short-lived nodes: no cycles, but many GC passes
     try:
         return _check_text(text, name, folder, main_path, backend)
     except RecursionError:
@@ -63,13 +66,16 @@ def check(source: str | os.PathLike, *, file: str | None = None, backend: str | 
         return CheckResult(None, [codes.INTERNAL_ERROR.at(
             name, 1, 1, f"hvg could not check this program: {type(error).__name__}: {error}",
             "this is a bug in hvg; please report it with the program")])
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _check_text(text: str, name: str, folder: Path, main_path: Path | None, backend: str | None) -> CheckResult:
     from hvg.lang.builder import build
     from hvg.lang.checks import run_checks
 
-    parsed = parse(text, name)
+    parsed = parse(text, name, positions=False)
     if parsed.tree is None:
         return CheckResult(None, _tidy(parsed.diagnostics))
     built = build(parsed.tree, name, folder, main_path)

@@ -34,9 +34,12 @@ class BadValue(Exception):
 
 
 def position(node: Tree | Token) -> tuple[int, int]:
-    if isinstance(node, Token):
-        return node.line or 1, node.column or 1
-    return getattr(node.meta, "line", 1) or 1, getattr(node.meta, "column", 1) or 1
+    """Line and column of a node: those of its first token (the checker parses without tree positions)."""
+    while isinstance(node, Tree):
+        if not node.children:
+            return 1, 1
+        node = node.children[0]
+    return node.line or 1, node.column or 1
 
 
 def unquote(token: Token | str) -> str:

@@ -194,7 +194,7 @@ class Builder:
         name = self.uses.display(resolved)
         self.used_files.append(name)
         used_file = _display_path(self.file, name)
-        parsed = parse(text, used_file)
+        parsed = parse(text, used_file, positions=False)
         if parsed.tree is None:
             self.diagnostics.extend(parsed.diagnostics)
             return

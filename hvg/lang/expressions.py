@@ -87,7 +87,8 @@ def _apply(kind: str, left: float, right: float, node: Tree) -> float:
 
 
 def _position(node: Tree | Token) -> tuple[int, int]:
-    if isinstance(node, Token):
-        return node.line or 1, node.column or 1
-    meta = node.meta
-    return (getattr(meta, "line", 1) or 1, getattr(meta, "column", 1) or 1)
+    while isinstance(node, Tree):          # the first token: trees carry no positions in the checker's parse
+        if not node.children:
+            return 1, 1
+        node = node.children[0]
+    return node.line or 1, node.column or 1

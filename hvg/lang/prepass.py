@@ -14,6 +14,8 @@ from hvg.lang.limits import MAX_NESTING
 
 _HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}(?![0-9A-Za-z_])")
 _BAD_HEX = re.compile(r"#[0-9A-Za-z_]+")     # `color #12g` would otherwise silently become a comment
+_SPECIAL = re.compile(r'[#"{}()]')
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
 
 
 def scan(text: str, file: str) -> list[Diagnostic]:
@@ -26,7 +28,11 @@ def scan(text: str, file: str) -> list[Diagnostic]:
     for number, line in enumerate(lines, start=1):
         indent = len(line) - len(line.lstrip(" \t"))
         i = 0
-        while i < len(line):
+        while True:
+            special = _SPECIAL.search(line, i)      # jump straight to the next character that matters
+            if special is None:
+                break
+            i = special.start()
             char = line[i]
             if char == "#":
                 hex_color = _HEX_COLOR.match(line, i)
@@ -41,12 +47,12 @@ def scan(text: str, file: str) -> list[Diagnostic]:
                 i = hex_color.end()
                 continue
             if char == '"':
-                end = _string_end(line, i)
-                if end < 0:
+                string = _STRING.match(line, i)
+                if string is None:
                     return [codes.UNCLOSED_STRING.at(
                         file, number, i + 1, "the string is not closed",
                         help='add the closing `"` on the same line (a string cannot span lines)')]
-                i = end + 1
+                i = string.end()
                 continue
             if char == "{":
                 depth += 1
@@ -74,19 +80,6 @@ def scan(text: str, file: str) -> list[Diagnostic]:
             file, line, column, "this block is never closed (its `{` has no matching `}`)",
             help="add a `}` where the block ends")]
     return []
-
-
-def _string_end(line: str, start: int) -> int:
-    """Index of the quote closing the string opened at `start`, or -1 when the line ends first."""
-    i = start + 1
-    while i < len(line):
-        if line[i] == "\\":
-            i += 2
-            continue
-        if line[i] == '"':
-            return i
-        i += 1
-    return -1
 
 
 def _too_deep(file: str, line: int, column: int, what: str) -> Diagnostic:
