@@ -54,10 +54,26 @@ def render(
     output = output or file.with_suffix(".mp4")
     settings = RenderSettings(backend=backend.value, checkpoint=checkpoint, quality=quality.value, seed=seed,
                               device=device, cache_dir=(cache_dir or default_cache_dir()) if cache else None)
+    finished = {"blocks": 0, "total": 0}
+
+    def count_finished(bar):
+        def progress(event: str, index: int, total: int, step: int, steps: int) -> None:
+            finished["total"] = total
+            if event in ("done", "cached"):
+                finished["blocks"] = index + 1
+            if bar:
+                bar(event, index, total, step, steps)
+        return progress
+
     try:
-        with _progress_bar(enabled=not quiet) as progress:
+        with _progress_bar(enabled=not quiet) as bar:
             report = render_scene(file, output, settings=settings, force=force, contact_sheet=preview,
-                                  progress=progress)
+                                  progress=count_finished(bar))
+    except KeyboardInterrupt:
+        kept = f"{finished['blocks']} of {finished['total']} blocks are finished and cached" if cache else \
+            "nothing was cached (--no-cache)"
+        fail(f"interrupted: no video was written; {kept}",
+             "run the same command again to resume" if cache else "", exit_code=130)
     except CompileError as error:
         _print_diagnostics(error.diagnostics)
         fail(f"{file} has errors; nothing was rendered", f"see `hvg check {file}`", exit_code=EXIT_FINDINGS)

@@ -22,3 +22,26 @@ def test_the_summary_counts_one_block_in_the_singular(tmp_path, capsys, monkeypa
     program.write_text(PROGRAM)
     assert main(["render", str(program), "--backend", "preview", "-q"]) == 0
     assert "1 block rendered, 0 from cache" in capsys.readouterr().out
+
+
+def test_ctrl_c_says_what_was_kept_and_how_to_resume(tmp_path, capsys, monkeypatch):
+    from hvg.backends.preview import PreviewBackend
+    monkeypatch.setenv("HVG_CACHE_DIR", str(tmp_path / "cache"))
+    program = tmp_path / "two.scene"
+    program.write_text(PROGRAM + 'block 1s..2s "Still a ball" { ball at (0.5, 0.5) }\n')
+    original = PreviewBackend.render_block
+
+    def interrupted_on_the_second_block(self, job):
+        if job.block_index == 1:
+            raise KeyboardInterrupt
+        return original(self, job)
+
+    monkeypatch.setattr(PreviewBackend, "render_block", interrupted_on_the_second_block)
+    assert main(["render", str(program), "--backend", "preview", "-q"]) == 130
+    err = capsys.readouterr().err
+    assert "interrupted: no video was written; 1 of 2 blocks are finished and cached" in err
+    assert "run the same command again to resume" in err
+    assert not (tmp_path / "two.mp4").exists()
+    monkeypatch.setattr(PreviewBackend, "render_block", original)
+    assert main(["render", str(program), "--backend", "preview", "-q"]) == 0
+    assert "1 block rendered, 1 from cache" in capsys.readouterr().out
