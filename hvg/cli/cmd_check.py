@@ -26,7 +26,8 @@ class CheckBackend(str, Enum):
 
 @app.command()
 def check(
-    files: Annotated[list[Path], typer.Argument(help="The .scene programs to check (`-` reads standard input).",
+    files: Annotated[list[Path], typer.Argument(help="The .scene programs to check: files, folders (every .scene "
+                                                "inside), or `-` for standard input.",
                                                 show_default=False)],
     output_format: Annotated[OutputFormat, typer.Option("--format", help="human: source lines and carets; json: "
                                                         "only a JSON array of diagnostics on stdout.")]
@@ -41,6 +42,7 @@ def check(
     sources: dict[str, list[str]] = {}
     found = []
     unreadable = 0
+    files = _expand_folders(files)
     for path in files:
         name = str(path)
         if name == "-":
@@ -65,6 +67,17 @@ def check(
     if unreadable:
         exit_with(EXIT_USAGE)
     exit_with(EXIT_FINDINGS if any(d.severity == "error" for d in found) else EXIT_OK)
+
+
+def _expand_folders(paths: list[Path]) -> list[Path]:
+    """A folder stands for every .scene file under it, like `ruff check src/`."""
+    expanded: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            expanded.extend(sorted(path.rglob("*.scene")) or [path])
+        else:
+            expanded.append(path)
+    return expanded
 
 
 def _backend(backend: CheckBackend) -> str | None:

@@ -233,7 +233,10 @@ def position_warnings(ctx: CheckContext) -> Iterator[Diagnostic]:
             start = motion.start_position(placement, previous_end, **kw)
             if previous is not None and previous_end is not None and abs(previous.end - placement.start) <= EPSILON:
                 jump = math.dist(previous_end, start)
-                if jump > TELEPORT_DISTANCE and round(placement.start, 6) not in transition_times:
+                # A jump between two points off the frame (exits right, then enters from the left) is unseen.
+                unseen = _outside(previous_end, previous, entity, kw, 1.0) and _outside(start, placement, entity,
+                                                                                        kw, 0.0)
+                if jump > TELEPORT_DISTANCE and not unseen and round(placement.start, 6) not in transition_times:
                     yield ctx.at(codes.TELEPORT, placement, f"`{instance}` jumps from {_point(previous_end)} to "
                                  f"{_point(start)} at {seconds(placement.start)} with no transition",
                                  f"start it where it was, at {_point(previous_end)}, or declare "
@@ -250,6 +253,13 @@ def position_warnings(ctx: CheckContext) -> Iterator[Diagnostic]:
                              f"to follow", f"give it more time, at most {_num(TOO_FAST_WIDTHS_PER_SECOND)} frame "
                              f"widths a second")
             previous, previous_end = placement, motion.end_position(placement, previous_end, **kw)
+
+
+def _outside(point: ir.Point, placement: ir.Placement, entity: ir.Entity, kw: dict, u: float) -> bool:
+    """Whether the object's box at `point` (its size at fraction `u` of the statement) misses the frame."""
+    hx, hy = motion.half_extent(motion.size_at(placement, entity.size, u), kw["kind"], kw["frame_aspect"])
+    x, y = point
+    return x + hx <= 0 or x - hx >= 1 or y + hy <= 0 or y - hy >= 1
 
 
 def _path_length(placement: ir.Placement, previous_end: ir.Point | None, kw: dict, duration: float) -> float:
@@ -282,7 +292,7 @@ def _always_offscreen(placement: ir.Placement, previous_end: ir.Point | None, en
         state = motion.state_at(placement, entity.size, time, previous_end, kind=kw["kind"],
                                 frame_aspect=kw["frame_aspect"])
         hx, hy = motion.half_extent(state.size, kw["kind"], kw["frame_aspect"])
-        if state.x + hx > 0 and state.x - hx < 1 and state.y + hy > 0 and state.y - hy < 1:
+        if not (state.x + hx <= 0 or state.x - hx >= 1 or state.y + hy <= 0 or state.y - hy >= 1):
             return False
     return True
 

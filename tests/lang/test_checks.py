@@ -112,6 +112,11 @@ def test_enters_after_being_on_screen_is_a_jump():
     assert _codes(source) == [("W001", 4)]
 
 
+def test_leaving_on_one_side_and_coming_back_on_the_other_is_not_a_teleport():
+    source = ('block 0s..2s "A" { ball exits to right }\nblock 2s..4s "B" { ball enters from left to (0.5, 0.5) }\n')
+    assert _codes(source) == []
+
+
 def test_partly_visible_motion_is_not_offscreen():
     source = 'block 0s..2s "A" { ball moves (1.5, 0.5) -> (0.5, 0.5) }\n'
     assert _codes(source) == []

@@ -63,8 +63,15 @@ def test_a_missing_file_is_a_usage_error(tmp_path):
     assert "no such file" in result.output and "Traceback" not in result.output
 
 
-def test_a_folder_is_not_a_file(tmp_path):
+def test_an_empty_folder_is_a_usage_error(tmp_path):
     assert runner.invoke(app, ["check", str(tmp_path)]).exit_code == 2
+
+
+def test_a_folder_checks_every_scene_inside():
+    result = runner.invoke(app, ["check", "--format", "json", str(CONFORMANCE / "ok")])
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    result = runner.invoke(app, ["check", str(CONFORMANCE / "warn")])
+    assert result.exit_code == 0 and "in 5 files" in result.stdout
 
 
 def test_no_arguments_is_a_usage_error():
