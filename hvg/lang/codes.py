@@ -5,6 +5,7 @@ E001..E022 follow the conformance set's err/ files. Each code carries a one-line
 a minimal program that triggers it, so docs/language.md's table is generated from here::
 
     .venv/bin/python -c "from hvg.lang.codes import markdown_table; print(markdown_table())"
+    .venv/bin/python -c "from hvg.lang.codes import markdown_reference; print(markdown_reference())"
 """
 from __future__ import annotations
 
@@ -205,6 +206,17 @@ DRAWN_AS = _code(
     "\"a seagull\" will be drawn as `bird` (synonym `seagull`)",
     'video "T" { size 64x64; fps 8 }\nentity gull = "a seagull"\n'
     'block 0s..1s "A" { gull at (0.5, 0.5) }\n')
+
+
+def markdown_reference() -> str:
+    """Each code with its typical message and the minimal program that triggers it."""
+    parts = []
+    for entry in REGISTRY.values():
+        if not entry.example:
+            continue
+        parts.append(f"### {entry.code} {entry.name} ({entry.severity})\n\n{entry.summary[0].upper()}"
+                     f"{entry.summary[1:]}.\n\n> {entry.message}\n\n```\n{entry.example.rstrip()}\n```\n")
+    return "\n".join(parts)
 
 
 def markdown_table() -> str:
