@@ -176,6 +176,15 @@ def _unknown_subject(words: list[str], verb: int) -> bool:
     return bool(before) and before not in _CONTINUES and before not in lx.MOTION_VERBS
 
 
+def _same_thing_word(said: str, known: str, kind: str) -> bool:
+    """Whether a noun may name a thing already named: the kind's own word names any of it ("the bird" is the
+    seagull), "the gull" is the seagull and "the palm" the palm tree, but "a kite" is not the balloon."""
+    if said == kind or said == known:
+        return True
+    said_words, known_words = set(said.split()), set(known.split())
+    return bool(said_words & known_words) or said.endswith(known) or known.endswith(said)
+
+
 class _Reader:
     def __init__(self, prompt: str):
         self.prompt = prompt
@@ -193,7 +202,8 @@ class _Reader:
     def _resolve(self, kind: str, noun: str, color: str | None, count: int, plural: bool, new: bool,
                  scale: float) -> list[int]:
         known = [i for i in reversed(self.recent) if self.things[i].kind == kind
-                 and (color is None or self.things[i].color in (None, color))]
+                 and (color is None or self.things[i].color in (None, color))
+                 and _same_thing_word(noun, self.things[i].noun, kind)]
         if new:
             known = []
         wanted = count if count else (2 if plural else 1)

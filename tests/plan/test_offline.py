@@ -163,3 +163,11 @@ def test_entities_are_named_by_the_writers_word():
     _, scene, _ = compiled("two gulls circle a palm tree while a taxi drives by")
     names = {e.name: e.kind for e in scene.entities}
     assert names == {"gull1": "bird", "gull2": "bird", "palm_tree": "tree", "taxi": "car"}
+
+
+def test_a_different_word_of_the_same_kind_is_a_different_thing():
+    _, scene, _ = compiled("A balloon slowly rises into the cloudy sky while a kite drifts to the left")
+    assert sorted((e.name, e.kind) for e in scene.entities) == [("balloon", "balloon"), ("kite", "balloon")]
+    assert len(scene.blocks) == 1  # "while": the kite's drift shares the balloon's block
+    _, scene, _ = compiled("A seagull flies over the beach, then the gull lands")
+    assert [e.name for e in scene.entities] == ["seagull"]
