@@ -52,7 +52,8 @@ MOTION_VERBS: dict[str, str] = {
              "lie lies lying lay", "sleep sleeps sleeping slept", "shine shines shining shone",
              "glow glows glowing glowed", "twinkle twinkles twinkling twinkled", "sway sways swaying swayed",
              "watch watches watching watched", "bloom blooms blooming bloomed",
-             "idle idles idling"),
+             "idle idles idling", "stop stops stopping stopped", "halt halts halting halted",
+             "pause pauses pausing paused"),
 }
 # Base motions: an instance has one at a time. The rest are modifiers that ride on a base motion.
 BASE_MOTIONS = ("at", "moves", "rises", "falls", "bounces", "orbits", "enters", "exits")

@@ -18,7 +18,7 @@ from hvg import ir
 from hvg.plan import layout
 from hvg.plan.beats import is_base, split_conflicts
 from hvg.plan.reader import Action, Beat, Outline, Thing, read_prompt
-from hvg.plan.scenery import background_motion, entity_names, first_background, title
+from hvg.plan.scenery import background_motion, describe, entity_names, first_background, title
 
 Point = tuple[float, float]
 TRANSITION = 0.5
@@ -348,14 +348,14 @@ class OfflinePlanner:
                 placements.append(self._placement(track, motion, actions, start, start + duration))
         block_chunks = []
         if chunks:
-            text = beat.text or "A scene"
+            text = describe(beat, self.outline.things)
             block_chunks = [ir.Chunk(start=start, end=pause, description=text, placements=[a for a, _ in chunks]),
                             ir.Chunk(start=pause, end=start + duration, description=text,
                                      placements=[b for _, b in chunks])]
         motion_kind, strength = background_motion(self.settings.background, self.settings.weather)
         background = ir.Background(kind=self.settings.background, time=self.settings.time,
                                    weather=self.settings.weather, motion=motion_kind, strength=strength)
-        return ir.Block(start=start, end=start + duration, description=beat.text or "A scene",
+        return ir.Block(start=start, end=start + duration, description=describe(beat, self.outline.things),
                         background=background, camera=list(self.settings.camera), placements=placements,
                         chunks=block_chunks)
 

@@ -6,7 +6,8 @@ import re
 from hvg import vocab
 from hvg.lang.unparse import IDENTIFIER, KEYWORDS
 from hvg.plan import layout
-from hvg.plan.reader import Outline, Thing
+from hvg.plan import lexicon as lx
+from hvg.plan.reader import Beat, Outline, Thing, _detokenize
 
 
 def _base_name(thing: Thing) -> str:
@@ -27,6 +28,25 @@ def entity_names(things: list[Thing]) -> list[str]:
         else:
             names.append(f"{base}{same.index(thing) + 1}")
     return names
+
+
+# Words that open a beat cut from a longer sentence and say nothing about the picture.
+_OPENERS = frozenset("and then where after that later finally next afterwards so , |".split())
+
+
+def describe(beat: Beat, things: list[Thing]) -> str:
+    """The beat's words as a block description that names who acts: "..., then flies into space" becomes
+    "The rocket flies into space", "where it circles the moon" becomes "The rocket circles the moon"."""
+    words = list(beat.words)
+    while words and words[0] in _OPENERS:
+        words.pop(0)
+    subjects = beat.actions[0].subjects if beat.actions else []
+    if words and subjects and (words[0] in lx.PRONOUNS - {"them"} or words[0] in lx.MOTION_VERBS):
+        nouns = [things[i].noun for i in subjects]
+        named = [n if nouns.count(n) == 1 else f"{n}s" for n in dict.fromkeys(nouns)]
+        subject = "the " + " and the ".join(named)
+        words = subject.split() + words[1:] if words[0] in lx.PRONOUNS else subject.split() + words
+    return _detokenize(words) or "A scene"
 
 
 def first_background(outline: Outline) -> str:
@@ -60,10 +80,16 @@ _DANGLING = frozenset("a an the and or but then while as of to in on at into ont
                       "is are".split())
 
 
+_SETTING_OPENERS = frozenset("in at on during under one once late early".split())
+
+
 def title(prompt: str, limit: int = 48) -> str:
     """The prompt as a title: its first clause, or whole words up to `limit` characters, never ending on a comma
     or a word that leaves the sentence hanging."""
     text = re.sub(r"\s+", " ", prompt.replace('"', "")).strip(" .!?,;:")
+    opener, _, rest = text.partition(", ")
+    if rest and len(text) > limit and opener.split(" ", 1)[0].lower() in _SETTING_OPENERS:
+        text = rest  # "In pixel art style, a green car races ...": the story starts after the setting
     if len(text) > limit:
         head = text[:limit + 1]
         clause = re.split(r"[,;:.!?]", head)

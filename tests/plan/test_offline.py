@@ -171,3 +171,18 @@ def test_a_different_word_of_the_same_kind_is_a_different_thing():
     assert len(scene.blocks) == 1  # "while": the kite's drift shares the balloon's block
     _, scene, _ = compiled("A seagull flies over the beach, then the gull lands")
     assert [e.name for e in scene.entities] == ["seagull"]
+
+
+def test_a_block_cut_from_a_sentence_says_who_acts():
+    _, scene, _ = compiled("A rocket takes off from the desert at night and flies into space, where it circles the moon.")
+    assert [b.description for b in scene.blocks[1:]] == ["The rocket flies into space", "The rocket circles the moon"]
+    _, scene, _ = compiled("A green car races past a house, then stops beside the house.")
+    assert scene.blocks[1].description == "The car stops beside the house"
+    assert scene.blocks[1].placements[0].entity == "car"
+
+
+def test_a_title_skips_an_opening_setting_clause_when_it_must_shorten():
+    _, scene, _ = compiled("In pixel art style, a green car races past a house and a tree, then stops beside the house.")
+    assert scene.video.title == "A green car races past a house and a tree"
+    _, scene, _ = compiled("At sunset, a ball bounces")
+    assert scene.video.title == "At sunset, a ball bounces"
