@@ -40,6 +40,8 @@ class EntitySite:
     line: int
     column: int
     from_use: bool
+    kind_line: int = 0          # where its kind (a word or quoted free words) is written
+    kind_column: int = 0
 
 
 @dataclass
@@ -240,7 +242,7 @@ class Builder:
         if style_site:
             self.style_sites.append(StyleSite(style_site[0], style_site[1], file, style_site[2], style_site[3]))
         self.entities[name] = ir.Entity(name=name, kind=kind, free_words=free, line=line, column=column, **values)
-        self.entity_sites[name] = EntitySite(file, line, column, from_use)
+        self.entity_sites[name] = EntitySite(file, line, column, from_use, *position(kind_node))
 
     def where(self, site: EntitySite | GroupDef, file: str) -> str:
         return f"on line {site.line}" if site.file == file else f"in {site.file} on line {site.line}"

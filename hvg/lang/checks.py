@@ -106,8 +106,8 @@ def timeline_coverage(ctx: CheckContext) -> Iterator[Diagnostic]:
                 else (previous, block)
             yield ctx.at(codes.OVERLAPPING_BLOCKS, later, f"block {_span(later.start, later.end)} overlaps block "
                          f"{_span(earlier.start, earlier.end)}",
-                         f"start it where the other ends: `block {_span(previous.end, max(block.end, previous.end + 1))}`"
-                         if block is later else "blocks must follow each other without overlapping")
+                         f"blocks follow each other: the later one starts at {seconds(previous.end)}, where the "
+                         f"earlier one ends")
         elif block.start > previous.end + EPSILON:
             yield ctx.at(codes.TIMELINE_GAP, block, f"nothing covers {_span(previous.end, block.start)}: blocks "
                          f"must follow each other without gaps",
@@ -314,8 +314,8 @@ def out_of_vocabulary(ctx: CheckContext) -> Iterator[Diagnostic]:
             match = vocab.match_kind(entity.kind)
             if match.item is None:
                 site = ctx.build.entity_sites[entity.name]
-                yield codes.OUT_OF_VOCABULARY.at(site.file, site.line, site.column, _oov(match.head, "kind"),
-                                                 _oov_help("kind", vocab.KINDS))
+                yield codes.OUT_OF_VOCABULARY.at(site.file, site.kind_line, site.kind_column,
+                                                 _oov(match.head, "kind"), _oov_help("kind", vocab.KINDS))
     for block in ctx.scene.blocks:
         background = block.background
         if background.free_words:

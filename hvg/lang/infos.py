@@ -36,7 +36,7 @@ def _infos(build: BuildResult) -> Iterator[Diagnostic]:
     for entity in scene.entities:
         if entity.free_words and entity.name in build.placed_entities:
             site = build.entity_sites[entity.name]
-            yield codes.DRAWN_AS.at(site.file, site.line, site.column,
+            yield codes.DRAWN_AS.at(site.file, site.kind_line, site.kind_column,
                                     _say(entity.kind, vocab.match_kind(entity.kind), vocab.KINDS))
     for block in scene.blocks:
         if block.background.free_words:
