@@ -17,7 +17,8 @@ from rich.text import Text
 from hvg.diagnostics import Diagnostic
 
 SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold cyan"}
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*"?|#[0-9a-fA-F]{6}|[A-Za-z_][A-Za-z0-9_]*|\d+(?:\.\d+)?[sx]?\d*|->|\.\.|\S')
+_TOKEN = re.compile(r'\d+(?:\.\d+)?s\.\.\d+(?:\.\d+)?s|"(?:[^"\\]|\\.)*"?|#[0-9a-fA-F]{6}|[A-Za-z_][A-Za-z0-9_]*'
+                    r'|\d+(?:\.\d+)?[sx]?\d*|->|\.\.|\S')   # a time range first: underline all of `2s..4s`
 
 
 def to_json(diagnostics: Iterable[Diagnostic]) -> str:
