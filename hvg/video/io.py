@@ -243,9 +243,29 @@ def read_video(path: str | Path) -> tuple[np.ndarray, float]:
         files = sorted(path.glob("*.png"))
         if not files:
             raise OutputError(f"{path} holds no PNG frames", "give a video file or a folder of frame_*.png")
-        return np.stack([np.asarray(Image.open(f).convert("RGB")) for f in files]), 0.0
+        try:
+            return np.stack([np.asarray(Image.open(f).convert("RGB")) for f in files]), 0.0
+        except (OSError, ValueError) as error:  # a broken PNG, or frames of different sizes
+            raise OutputError(f"{path} holds PNG frames hvg cannot read as one video ({_first_line(error)})",
+                              "every frame_*.png must be a readable image of the same size") from None
+    import av
+    try:
+        return _read_av(path)
+    except (av.FFmpegError, IndexError, UnicodeDecodeError) as error:
+        raise OutputError(f"{path} is not a video hvg can read ({_first_line(error)})",
+                          "give an .mp4, .webm or .gif file, or a folder of PNG frames") from None
+
+
+def _first_line(error: Exception) -> str:
+    text = str(getattr(error, "strerror", None) or error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _read_av(path: Path) -> tuple[np.ndarray, float]:
     import av
     with av.open(str(path)) as container:
+        if not container.streams.video:
+            raise OutputError(f"{path} holds no video stream", "give a video file, not a sound or data file")
         stream = container.streams.video[0]
         fps = float(stream.average_rate or stream.guessed_rate or 0)
         frames = [f.to_ndarray(format="rgb24") for f in container.decode(stream)]

@@ -121,3 +121,15 @@ def test_a_still_gif_keeps_one_frame_per_frame(tmp_path, frames):
     decoded, fps = read_video(write_video(frames, tmp_path / "still.gif", fps=12))
     assert decoded.shape == frames.shape and abs(fps - 12) < 0.01
     assert np.abs(decoded.astype(int) - frames).mean() < 1.0
+
+
+def test_reading_something_that_is_not_a_video_is_a_clear_error(tmp_path):
+    text = tmp_path / "story.scene"
+    text.write_text('video "x" {}\n')
+    with pytest.raises(OutputError, match="is not a video hvg can read"):
+        read_video(text)
+    frames = tmp_path / "frames"
+    write_video(moving_square(2), frames, fps=12)
+    (frames / "frame_00002.png").write_bytes(b"not a png")
+    with pytest.raises(OutputError, match="PNG frames hvg cannot read"):
+        read_video(frames)
