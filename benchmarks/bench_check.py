@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import compileall
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -57,15 +58,26 @@ def generated_program(blocks: int) -> str:
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
-def median_seconds(command: list[str], runs: int) -> float:
+CPU: dict[str, list[float]] = {}     # CPU seconds (user + system) of each command: steadier than wall time on a
+                                     # shared machine, where other jobs stretch the wall clock
+
+
+def median_seconds(command: list[str], runs: int, label: str = "") -> float:
     times = []
     for _ in range(runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         proc = subprocess.run(command, capture_output=True, text=True, env=ENV)
         times.append(time.perf_counter() - started)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        CPU.setdefault(label, []).append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
         if proc.returncode not in (0, 1):
             raise SystemExit(f"{' '.join(command)} failed ({proc.returncode}): {proc.stderr[-400:]}")
     return statistics.median(times)
+
+
+def cpu(label: str) -> float:
+    return statistics.median(CPU[label])
 
 
 def main() -> None:
@@ -87,33 +99,38 @@ def main() -> None:
     pydantic_import = "import lark, rich, typer; from pydantic import BaseModel"
     check_times, import_times, model_times = [], [], []
     for _ in range(args.runs):
-        check_times.append(median_seconds(hvg + ["check", str(example)], 1))
-        import_times.append(median_seconds([sys.executable, "-c", bare_import], 1))
-        model_times.append(median_seconds([sys.executable, "-c", pydantic_import], 1))
+        check_times.append(median_seconds(hvg + ["check", str(example)], 1, "check"))
+        import_times.append(median_seconds([sys.executable, "-c", bare_import], 1, "bare"))
+        model_times.append(median_seconds([sys.executable, "-c", pydantic_import], 1, "models"))
     cold, bare = statistics.median(check_times), statistics.median(import_times)
     with_models = statistics.median(model_times)
 
     with tempfile.TemporaryDirectory() as folder:
         program = Path(folder) / "long.scene"
         program.write_text(generated_program(args.blocks))
-        big_cold = median_seconds(hvg + ["check", str(program)], max(3, args.runs // 3))
+        big_cold = median_seconds(hvg + ["check", str(program)], max(3, args.runs // 3), "big")
         from hvg.lang.api import check
-        in_process = []
+        in_process, in_process_cpu = [], []
         for _ in range(max(3, args.runs // 3)):
-            started = time.perf_counter()
+            started, started_cpu = time.perf_counter(), time.process_time()
             result = check(program)
             in_process.append(time.perf_counter() - started)
+            in_process_cpu.append(time.process_time() - started_cpu)
         assert result.ok, result.diagnostics[:3]
         statements = sum(len(b.all_placements()) for b in result.scene.blocks)
 
-    print(f"cold `hvg check {example.name}`:            {cold:.3f} s (median of {args.runs})")
-    print(f"bare `import lark, pydantic, rich, typer`:  {bare:.3f} s (median of {args.runs})")
-    print(f"ratio:                                       {cold / bare:.2f}x  (target <= 1.5x, <= 0.5 s)")
-    print(f"`import lark, rich, typer; from pydantic import BaseModel`: {with_models:.3f} s "
-          f"(check is {cold / with_models:.2f}x this)")
-    print(f"cold `hvg check` of {args.blocks} blocks ({statements} placements): {big_cold:.3f} s (target <= 3 s)")
-    print(f"in-process `hvg.check` of the same:          {statistics.median(in_process):.3f} s")
-
+    print(f"load average (1 min) while measuring: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"{'':44s} {'wall':>8s} {'cpu':>8s}   (medians)")
+    rows = [(f"cold `hvg check {example.name}`", cold, cpu("check")),
+            ("bare `import lark, pydantic, rich, typer`", bare, cpu("bare")),
+            ("`... ; from pydantic import BaseModel`", with_models, cpu("models")),
+            (f"cold `hvg check` of {args.blocks} blocks", big_cold, cpu("big")),
+            (f"in-process `hvg.check` of {args.blocks} blocks", statistics.median(in_process),
+             statistics.median(in_process_cpu))]
+    for label, wall, cpu_seconds in rows:
+        print(f"{label:44s} {wall:7.3f}s {cpu_seconds:7.3f}s")
+    print(f"cold check / bare import: {cold / bare:.2f}x wall, {cpu('check') / cpu('bare'):.2f}x cpu "
+          f"(target <= 1.5x and <= 0.5 s); {args.blocks} blocks: {statements} placements (target <= 3 s)")
 
 if __name__ == "__main__":
     main()

@@ -209,3 +209,12 @@ def test_entity_attributes_and_free_words():
 def test_lets_can_size_entities():
     source = "let s = 0.3\nentity e = ball { size s }\n" + 'block 0s..1s "A" { e at (0.5, 0.5) }\n'
     assert compile_scene(source).entities[0].size == 0.3
+
+
+def test_compile_scene_raises_with_every_error():
+    from hvg.diagnostics import CompileError
+    source = HEAD + 'block 0s..1s "A" {\n  bal at (0.5, 0.5)\n  ball at (0.5, k)\n}\n'
+    with pytest.raises(CompileError) as caught:
+        compile_scene(source, file="story.scene")
+    assert [(d.code, d.line) for d in caught.value.diagnostics] == [("E002", 4), ("E002", 5)]
+    assert str(caught.value).startswith("story.scene:4:3: `bal` is not defined") and "(and 1 more)" in str(caught.value)
