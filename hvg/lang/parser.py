@@ -96,6 +96,8 @@ def parse(text: str, file: str = "<string>", *, positions: bool = True) -> Parse
         return ParseResult(None, [], [codes.TOO_LARGE.at(
             file, 1, 1, f"the file is larger than {MAX_FILE_BYTES // 1024} KiB, the limit for one program",
             help="split the story into several files and `use` the shared definitions")], text, file)
+    if text.startswith("\ufeff"):          # a byte-order mark from some editors: not part of the program
+        text = text[1:]
     structural = prepass.scan(text, file)
     if structural:
         return ParseResult(None, [], structural, text, file)
