@@ -26,7 +26,6 @@ from hvg.lang.suggest import did_you_mean, one_of
 from hvg.lang.uses import UseFrame, UseRefusal, UseResolver
 
 TRANSITION_KINDS = ("cut", "smooth", "crossfade")
-_MOTIONS = ("at", "moves", "bounces", "orbits", "enters", "exits", "keys")
 
 
 def seconds(value: float) -> str:
@@ -150,7 +149,7 @@ class Builder:
         settings = {k: v for k, v in self.video.items() if not k.startswith("_")}
         video = ir.VideoSettings(**settings, line=self.video_line or 0, column=1 if self.video_line else 0)
         return ir.Scene(video=video, entities=list(self.entities.values()), blocks=self.blocks,
-                        transitions=self.transitions, uses=self.used_files, line=1 if self.blocks else 0)
+                        transitions=self.transitions, uses=self.used_files, line=1, column=1)
 
     def definitions(self, tree: Tree, file: str, folder: Path, from_use: bool, later: list[Tree]) -> None:
         """Entities, lets, groups, video and `use`s, in order; blocks and transitions are kept for later."""
