@@ -83,7 +83,9 @@ class Scope:
     path: tuple[str, ...] = ()          # group-call labels, outermost first (`palms`, `palms#2`)
     indices: tuple[int, ...] = ()       # loop indices, outermost first
     calls: tuple[str, ...] = ()         # group names on the call chain, for recursion and depth
-    counts: dict[str, int] = field(default_factory=dict)   # calls per group in this body, for `#k`
+    # Calls per group in this body, for `#k`. A body is a block's, a chunk's, one group invocation's or one loop
+    # iteration's: the second `palms(2)` in a block is `palms#2`; the same call in a chunk or the next block is not.
+    counts: dict[str, int] = field(default_factory=dict)
 
     def instance(self, entity: str) -> str:
         return entity + "".join(f"@{label}" for label in reversed(self.path)) + \
