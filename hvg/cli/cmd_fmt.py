@@ -133,8 +133,9 @@ def _replace_atomically(path: Path, text: str) -> None:
 def _unified_diff(original: str, formatted: str, name: str) -> str:
     import difflib
     lines = difflib.unified_diff(original.splitlines(keepends=True), formatted.splitlines(keepends=True),
-                                 fromfile=f"{name} (original)", tofile=f"{name} (formatted)")
-    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+                                 fromfile=f"{name}\t(original)", tofile=f"{name}\t(formatted)")
+    # A last line without a newline gets the marker that `patch` and `git apply` expect.
+    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
 
 
 def _write_stdout(text: str) -> None:

@@ -239,3 +239,20 @@ def test_expressions_keep_only_the_parentheses_they_need(written: str, canonical
         scene = check(f'entity e = ball\nblock 0s..1s "A" {{ e at ({expression}, 0) }}\n').scene
         return scene.blocks[0].placements[0].motion.pos[0]
     assert value(canonical) == value(written) == eval(written)  # noqa: S307 - the same arithmetic in Python
+
+
+def test_fmt_diff_applies_with_git_apply_even_without_a_final_newline(tmp_path: Path, capsys):
+    import shutil
+    messy = tmp_path / "messy.scene"
+    messy.write_text(MESSY.rstrip("\n"))
+    assert main(["fmt", "--diff", str(messy)]) == 1
+    patch = capsys.readouterr().out
+    assert "\\ No newline at end of file\n" in patch
+    assert patch.splitlines()[0] == f"--- {messy}\t(original)"
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")  # the header and marker are still checked above
+    (tmp_path / "fix.diff").write_text(patch)
+    result = subprocess.run(["git", "apply", "--unsafe-paths", "-p0", str(tmp_path / "fix.diff")], cwd="/",
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert messy.read_text() == TIDY
