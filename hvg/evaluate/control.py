@@ -22,6 +22,7 @@ MIN_MOVING_PIXELS = 6   # fewer changed pixels than this is no moving object (ra
 METHODS = ("colour", "changes")
 APPEARANCES = (True, False)   # learn colours from whole objects, or from their interiors only
 JOINS = (True, False)         # join nearby parts into one object, or keep them apart
+SELECTION_FRAMES = 12         # frames of a block the configuration is chosen on
 
 
 def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.ndarray, planned: np.ndarray,
@@ -50,27 +51,54 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
             models[whole] = learn_appearance(reference[span], reference_masks[span], groups, group_colors, seed,
                                              whole, background_colours=known)
         still = bool(still_camera and b < len(still_camera) and still_camera[b])
-        medians = {"reference": np.median(reference[span], axis=0), "video": np.median(frames[span], axis=0)} \
+        medians = {"reference": _median(reference[span]), "video": _median(frames[span])} \
             if still else {"reference": None, "video": None}
         configs = [(whole, method, join) for whole in APPEARANCES for method in (METHODS if still else ("colour",))
                    for join in JOINS]
-        # choose per group on the reference, where the truth is known
-        trials = {c: _detect_span(reference[span], models[c[0]], c[1], c[2], groups, evaluable[span],
-                                  planned[span], still=medians["reference"]) for c in configs}
-        scores = {c: np.nan_to_num(iou(found, planned[span]), nan=0.0) for c, found in trials.items()}
-        best = {g: max(configs, key=lambda c: scores[c][:, tracks][evaluable[span][:, tracks]].sum())
+        # Choose per group on the reference, where the truth is known, on a sample of the block's frames: as
+        # rendered, and as a video codec hands them over (colour at half resolution), so that the choice also
+        # holds for videos read back from files.
+        pick = np.arange(start, stop)[::max(1, (stop - start) // SELECTION_FRAMES)]
+        scores = {c: 0.0 for c in configs}
+        for shown, median in ((reference[pick], medians["reference"]), (chroma_420(reference[pick]), None)):
+            if still and median is None:
+                median = chroma_420(medians["reference"][None])[0]
+            for c in configs:
+                found = _detect_span(shown, models[c[0]], c[1], c[2], groups, evaluable[pick], planned[pick],
+                                     still=median)
+                scores[c] = scores[c] + np.nan_to_num(iou(found, planned[pick]), nan=0.0)
+        best = {g: max(configs, key=lambda c: scores[c][:, tracks][evaluable[pick][:, tracks]].sum())
                 for g, tracks in enumerate(groups)}
-        for g, tracks in enumerate(groups):
-            on_reference[span, tracks] = trials[best[g]][:, tracks]
         for config in dict.fromkeys(best.values()):
             chosen = [g for g in best if best[g] == config]
-            found = _detect_span(frames[span], models[config[0]], config[1], config[2], [groups[g] for g in chosen],
-                                 evaluable[span], planned[span], group_ids=chosen, still=medians["video"])
-            for g in chosen:
-                detected[span, groups[g]] = found[:, groups[g]]
+            for images, target, median in ((frames, detected, medians["video"]),
+                                           (reference, on_reference, medians["reference"])):
+                found = _detect_span(images[span], models[config[0]], config[1], config[2],
+                                     [groups[g] for g in chosen], evaluable[span], planned[span], group_ids=chosen,
+                                     still=median)
+                for g in chosen:
+                    target[span, groups[g]] = found[:, groups[g]]
     if reference_detections is not None:
         reference_detections["boxes"] = on_reference
     return detected
+
+
+def _median(frames: np.ndarray) -> np.ndarray:
+    """The temporal median of a block's frames, (h, w, 3) uint8."""
+    return np.rint(np.median(frames, axis=0)).astype(np.uint8)
+
+
+def chroma_420(frames: np.ndarray) -> np.ndarray:
+    """Frames as YUV 4:2:0 video keeps them: full-resolution brightness, colour at half resolution."""
+    import cv2
+    out = np.empty_like(frames)
+    for k, frame in enumerate(frames):
+        yuv = cv2.cvtColor(frame, cv2.COLOR_RGB2YCrCb)
+        h, w = yuv.shape[:2]
+        small = cv2.resize(yuv[..., 1:], (max(w // 2, 1), max(h // 2, 1)), interpolation=cv2.INTER_AREA)
+        yuv[..., 1:] = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+        out[k] = cv2.cvtColor(yuv, cv2.COLOR_YCrCb2RGB)
+    return out
 
 
 def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, join: bool, groups: list[list[int]],
@@ -82,7 +110,7 @@ def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, join: 
     detected = np.full((len(frames), planned.shape[1], 4), np.nan)
     labels = classify(frames, model)
     if method == "changes" and still is None:
-        still = np.median(frames, axis=0)
+        still = _median(frames)
     changes = classify_changes(frames, still, model) if method == "changes" else None
     for k in range(len(frames)):
         if not evaluable[k].any():
