@@ -63,8 +63,12 @@ def plan(
         prompt = sys.stdin.read()
     if not prompt.strip():
         fail("the prompt is empty", 'describe the story, e.g. hvg plan "a red ball bounces along a beach"')
+    if output is not None and output.is_dir():
+        fail(f"{output} is a folder", f"name a file for the program, like {output / 'story.scene'}")
     if output is not None and output.exists() and not force:
         fail(f"{output} already exists", "pass --force to overwrite it, or choose another -o")
+    if output is not None and not output.absolute().parent.is_dir():
+        fail(f"the folder {output.parent} does not exist", f"create it first: mkdir -p {output.parent}")
     if render and output is None:
         fail("--render needs an output file", "add -o story.scene")
     if render and output.with_suffix(".mp4").exists() and not force:

@@ -99,3 +99,26 @@ def test_the_offline_planner_never_imports_torch():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "[]"
+
+
+def test_output_that_is_a_folder_or_in_a_missing_folder_is_refused_before_planning(tmp_path, capsys):
+    assert main(["plan", "a red ball bounces", "-o", str(tmp_path), "--force"]) == 2
+    assert "is a folder" in capsys.readouterr().err and tmp_path.is_dir()
+    missing = tmp_path / "no" / "such" / "story.scene"
+    assert main(["plan", "a red ball bounces", "-o", str(missing)]) == 2
+    assert "does not exist" in capsys.readouterr().err and not (tmp_path / "no").exists()
+
+
+def test_the_program_gets_the_usual_permissions_and_keeps_its_mode_when_replaced(tmp_path):
+    import os
+    import stat
+    story = tmp_path / "story.scene"
+    umask = os.umask(0o022)
+    try:
+        assert main(["plan", "a red ball bounces", "-o", str(story)]) == 0
+        assert stat.S_IMODE(story.stat().st_mode) == 0o644
+        story.chmod(0o640)
+        assert main(["plan", "a blue box rests", "-o", str(story), "--force"]) == 0
+        assert stat.S_IMODE(story.stat().st_mode) == 0o640 and "box" in story.read_text()
+    finally:
+        os.umask(umask)
