@@ -93,7 +93,7 @@ BAD_NUMBER = _code(
     'entity ball = ball { size 0 }\n' + _BLOCK)
 BAD_FRAME_SIZE = _code(
     "E012", "bad-frame-size", "the frame size is not a multiple of 8 or outside 8..2048 pixels",
-    "the frame size must be a multiple of 8 in each dimension",
+    "the frame size must be a multiple of 8 in each dimension (100x75 is not)",
     'video "T" { size 100x75 }\nentity ball = ball\n' + _BLOCK)
 TRANSITION_OFF_BOUNDARY = _code(
     "E013", "transition-off-boundary", "a transition is not at a boundary between two blocks",
@@ -148,7 +148,7 @@ USE_NOT_FOUND = _code(
     'use "lib/missing.scene"\n' + _HEAD + _BLOCK)
 BAD_ATTRIBUTE_VALUE = _code(
     "E025", "bad-attribute-value", "an attribute is given the wrong kind or number of values",
-    "`size` takes one number, like `size 0.2`",
+    "`size` takes a number, like `size 0.2`",
     'entity ball = ball { size big }\n' + _BLOCK)
 TOO_DEEP = _code(
     "E026", "too-deep", "braces, parentheses or group calls nested past the limit (hvg.lang.limits)",
@@ -161,7 +161,7 @@ TOO_LARGE = _code(
     'block 0s..40s "Long" { ball at (0.5, 0.5) }\n')
 BAD_TRANSITION = _code(
     "E028", "bad-transition", "a transition's kind or duration is wrong, or two transitions share a time",
-    "a `smooth` transition needs a duration, like `transition 3s smooth 0.5s`",
+    "a `smooth` transition needs a duration greater than 0, like `transition 3s smooth 0.5s`",
     _HEAD + 'block 0s..3s "A" { ball at (0.5, 0.5) }\nblock 3s..6s "B" { ball at (0.5, 0.5) }\n'
     'transition 3s smooth\n')
 
@@ -184,7 +184,7 @@ ALWAYS_OFFSCREEN = _code(
     _HEAD + 'block 0s..2s "A" { ball at (1.6, 0.5) }\n')
 TOO_FAST = _code(
     "W003", "too-fast", "a statement's path is longer than 2 frame widths a second",
-    "`snail` crosses 0.8 of the frame in 0.25s (3.2 frame widths a second), too fast to follow",
+    "`ball` crosses 0.8 of the frame in 0.25s (3.2 frame widths a second), too fast to follow",
     _HEAD + 'block 0s..0.25s "A" { ball moves (0.1, 0.8) -> (0.9, 0.8) }\n')
 UNUSED_ENTITY = _code(
     "W004", "unused-entity", "an entity defined in the program (not in a `use`d file) that nothing places",
