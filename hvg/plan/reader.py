@@ -91,7 +91,8 @@ class Outline:
 # Tokens
 # ---------------------------------------------------------------------------------------------------------------
 
-_TOKEN = re.compile(r"#[0-9a-f]{6}\b|[a-z0-9]+(?:[-'_][a-z0-9]+)*|[.,;:!?]")
+# Words are runs of letters and digits in any script ("café", "über"), so descriptions keep them.
+_TOKEN = re.compile(r"#[0-9a-f]{6}\b|[^\W_]+(?:[-'_][^\W_]+)*|[.,;:!?]")
 
 
 def tokenize(prompt: str) -> list[str]:

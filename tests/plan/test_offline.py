@@ -186,3 +186,8 @@ def test_a_title_skips_an_opening_setting_clause_when_it_must_shorten():
     assert scene.video.title == "A green car races past a house and a tree"
     _, scene, _ = compiled("At sunset, a ball bounces")
     assert scene.video.title == "At sunset, a ball bounces"
+
+
+def test_descriptions_keep_letters_outside_ascii():
+    _, scene, _ = compiled("A red ball rests by the café in Zürich")
+    assert "the café in zürich" in scene.blocks[0].description.lower()
