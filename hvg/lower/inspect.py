@@ -34,8 +34,9 @@ class BlockInspection:
     noise: torch.Tensor                   # (c, t, h, w) the block's warped noise
     frames: list[int]                     # block-relative frames shown
     boxes: np.ndarray                     # (len(frames), n_tracks, 4) pixel xyxy
-    trajectory: list[float]               # measured correlation along trajectories, lag 1..MAX_LAG
-    trajectory_iid: list[float]           # the same for i.i.d. noise
+    trajectory: list[float]               # correlation found within one cell of the true path, lag 1..MAX_LAG
+    trajectory_strict: list[float]        # ... in exactly the cell of the true path
+    trajectory_iid: list[float]           # within one cell, for i.i.d. noise
     neighbours: float                     # measured correlation between neighbours in a frame
     correlation: float                    # the design ρ
 
@@ -55,6 +56,7 @@ def inspect_block(scene: Scene, block_index: int, *, timeline: Timeline | None =
     start = cond.frame_range[0]
     all_boxes = screen_boxes(timeline, start, cond.frame_range[1])
     return BlockInspection(cond, noise, frames, all_boxes[frames], trajectory_correlation(noise, flow, MAX_LAG),
+                           trajectory_correlation(noise, flow, MAX_LAG, radius=0),
                            trajectory_correlation(iid, flow, MAX_LAG), neighbour_correlation(noise), correlation)
 
 
@@ -136,7 +138,7 @@ def _noise_panel(info: BlockInspection, column: int) -> Image.Image:
 def _correlation_chart(info: BlockInspection, width: int, height: int) -> Image.Image:
     image = Image.new("RGB", (width, height), "white")
     draw = ImageDraw.Draw(image)
-    left, right, top, bottom = 40, width - 150, 14, height - 26
+    left, right, top, bottom = 40, width - 190, 14, height - 26
     draw.rectangle([left, top, right, bottom], outline=(120, 120, 120))
     for value in (0.0, 0.5, 1.0):
         y = bottom - value * (bottom - top)
@@ -148,8 +150,9 @@ def _correlation_chart(info: BlockInspection, width: int, height: int) -> Image.
         return left + lag / MAX_LAG * (right - left), bottom - np.clip(value, -0.1, 1.05) * (bottom - top)
 
     series = [(f"design rho^lag, rho={info.correlation:g}", [info.correlation ** lag for lag in lags], (170, 170, 170)),
-              ("warped, along motion", [1.0, *info.trajectory], (0, 110, 200)),
-              ("iid, along motion", [1.0, *info.trajectory_iid], (230, 80, 40))]
+              ("warped, within 1 cell of path", [1.0, *info.trajectory], (0, 110, 200)),
+              ("warped, exact cell of path", [1.0, *info.trajectory_strict], (120, 170, 230)),
+              ("iid, within 1 cell of path", [1.0, *info.trajectory_iid], (230, 80, 40))]
     for label_index, (label, values, color) in enumerate(series):
         points = [xy(lag, v) for lag, v in zip(lags, values) if np.isfinite(v)]
         if len(points) > 1:

@@ -25,6 +25,7 @@ from einops import rearrange
 NoiseKind = Literal["warped", "freenoise", "iid"]
 NOISE_KINDS: tuple[NoiseKind, ...] = ("warped", "freenoise", "iid")
 DEFAULT_CORRELATION = 0.9
+OFFSET_GRID = 2 ** 16        # sub-cell offsets are multiples of 1 / OFFSET_GRID
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -53,27 +54,33 @@ def _transport(flow: torch.Tensor, offsets: torch.Tensor) -> tuple[torch.Tensor,
     """One transport step for a stack of frames. flow (f, h, w, 2); offsets (f, h*w, 2): where the noise sample
     held at each pixel of the previous frame really is, relative to that pixel's centre.
 
-    Returns source (f, h*w) long, owns (f, h*w) bool, and the new offsets (f, h*w, 2) of the targets."""
+    Returns source (f, h*w) long, owns (f, h*w) bool, and the new offsets (f, h*w, 2) of the targets.
+
+    Arithmetic is exact: float32 flow plus small integers is exact in float64 and offsets are kept on a 2^-16
+    grid, so a uniform motion rounds identically at every pixel (no rounding noise breaking ties differently)."""
     frames, height, width, _ = flow.shape
     pixels = height * width
-    ys, xs = torch.meshgrid(torch.arange(height, dtype=torch.float32), torch.arange(width, dtype=torch.float32),
+    flow, offsets = flow.to(torch.float64), offsets.to(torch.float64)
+    ys, xs = torch.meshgrid(torch.arange(height, dtype=torch.float64), torch.arange(width, dtype=torch.float64),
                             indexing="ij")
     exact = torch.stack([xs + flow[..., 0], ys + flow[..., 1]], dim=-1).reshape(frames, pixels, 2)
     finite = torch.isfinite(exact).all(-1, keepdim=True)
     exact = torch.where(finite, exact, -1.0)                           # not finite: a point outside the frame
 
     def locate(points):
-        rounded = torch.round(points)
+        rounded = torch.floor(points + 0.5)                           # halves round up: no even/odd alternation
         inside = ((rounded[..., 0] >= 0) & (rounded[..., 0] < width) & (rounded[..., 1] >= 0)
                   & (rounded[..., 1] < height))
         index = (rounded[..., 1].clamp(0, height - 1) * width + rounded[..., 0].clamp(0, width - 1)).long()
         return rounded, inside, index
 
-    # The sample nearest the exact source: start from the pixel there, step back by that sample's offset.
-    _, near_inside, near = locate(exact)
-    guess = exact - offsets.gather(1, near[..., None].expand(-1, -1, 2)) * near_inside[..., None]
+    # The sample nearest the exact source: start from the pixel there, step back by that sample's offset. Off the
+    # frame, the edge pixel's offset continues the lattice, so entering samples fall in step with the rest.
+    _, _, near = locate(exact)
+    guess = exact - offsets.gather(1, near[..., None].expand(-1, -1, 2))
     rounded, inside, source = locate(guess)
     moved = rounded + offsets.gather(1, source[..., None].expand(-1, -1, 2)) - exact   # sample's place vs target
+    moved = torch.round(moved * OFFSET_GRID) / OFFSET_GRID
     # Rank every target by how far its sample lies from where it should be; the lowest rank claims a source.
     distance = torch.where(inside, (moved ** 2).sum(-1), torch.inf)
     rank = torch.empty_like(source)
@@ -82,7 +89,9 @@ def _transport(flow: torch.Tensor, offsets: torch.Tensor) -> tuple[torch.Tensor,
     claim = torch.where(inside, source, pixels)                      # outside: a dummy slot nobody reads
     best = torch.full((frames, pixels + 1), pixels, dtype=torch.long).scatter_reduce(1, claim, rank, reduce="amin")
     owns = inside & (best.gather(1, source) == rank)
-    return source, owns, torch.where(owns[..., None], moved, 0.0)
+    # A fresh sample may sit anywhere in its cell: put it in step with its neighbours (the place the target
+    # would have read), so a uniform motion keeps one lattice and does not breed conflicts.
+    return source, owns, torch.where(owns[..., None], moved, moved.clamp(-0.5, 0.5))
 
 
 def transport_sources(flow: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -99,17 +108,20 @@ def transport_sources(flow: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     return source.reshape(*batch, height * width), owns.reshape(*batch, height * width)
 
 
-def noise_transport(flow: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+def noise_transport(flow: torch.Tensor, *, continues: bool = True) -> tuple[torch.Tensor, torch.Tensor]:
     """The transport warped noise uses for a block's flow (t, h, w, 2): (source, owns), each (t, h*w).
 
     Like `transport_sources`, but each noise sample remembers its sub-cell position, so motion slower than one
     cell a frame still carries the noise (0.3 cells a frame moves it one cell every three or four frames instead
-    of never). Offsets start at zero at the block's first frame. Still a function of the flow alone."""
+    of never). Offsets start at zero at the block's first frame. Still a function of the flow alone.
+    `continues=False`: frame 0 has no predecessor (fresh noise), so it owns nothing and its offsets are zero."""
     frames, height, width, _ = flow.shape
-    offsets = torch.zeros(1, height * width, 2)
+    offsets = torch.zeros(1, height * width, 2, dtype=torch.float64)
     sources, owners = [], []
     for frame in range(frames):
         source, owns, offsets = _transport(flow[frame:frame + 1], offsets)
+        if frame == 0 and not continues:
+            owns, offsets = torch.zeros_like(owns), torch.zeros_like(offsets)
         sources.append(source[0])
         owners.append(owns[0])
     if not frames:
@@ -147,7 +159,7 @@ def warped_noise(flow, channels: int, *, generator: torch.Generator, correlation
     if previous_last is not None and tuple(previous_last.shape) != (channels, height, width):
         raise ValueError(f"previous_last must be {(channels, height, width)}, got {tuple(previous_last.shape)}")
     keep, renew = correlation, (1.0 - correlation ** 2) ** 0.5
-    sources, owners = noise_transport(flow)                          # (t, h*w) each
+    sources, owners = noise_transport(flow, continues=previous_last is not None)   # (t, h*w) each
     out = torch.empty_like(fresh)
     previous = None if previous_last is None else previous_last.detach().to("cpu", torch.float32).reshape(channels, -1)
     for frame in range(frames):
