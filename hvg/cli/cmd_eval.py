@@ -28,9 +28,9 @@ def eval_(
 ) -> None:
     """Score VIDEO against FILE: control accuracy, temporal coherence, flow consistency, fidelity, seams.
 
-    The program is compiled and rendered with the procedural preview renderer, which gives the planned boxes and
-    motion field; the video's own boxes are found by a colour detector that never sees the plan's boxes.
-    See docs/eval.md for every metric.
+    The plan's boxes and motion come from the preview renderer; a colour detector finds the video's own boxes.
+
+    See docs/eval.md for every metric and how to read the report.
     """
     import json
 

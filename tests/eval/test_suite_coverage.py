@@ -9,15 +9,10 @@ SUITE = Path(__file__).resolve().parents[2] / "benchmarks" / "suite"
 
 
 def _compile(path: Path):
-    try:
-        from hvg.lang.api import compile_scene
-    except ImportError:  # the front end's API arrives later; the builder gives the same IR
-        from hvg.lang.builder import build
-        from hvg.lang.parser import parse
-        result = build(parse(path.read_text(), str(path)).tree, str(path), path.parent, path)
-        assert not [d for d in result.diagnostics if d.severity == "error"], result.diagnostics
-        return result.scene
-    return compile_scene(path)
+    from hvg.lang.api import check
+    result = check(path)
+    assert result.scene is not None and not result.diagnostics, [str(d) for d in result.diagnostics]
+    return result.scene
 
 
 @pytest.fixture(scope="module")
