@@ -72,6 +72,8 @@ def render(
     except KeyboardInterrupt:
         kept = f"{finished['blocks']} of {finished['total']} blocks are finished and cached" if cache else \
             "nothing was cached (--no-cache)"
+        if cache and not finished["blocks"]:
+            kept = "no block was finished yet"
         fail(f"interrupted: no video was written; {kept}",
              "run the same command again to resume" if cache else "", exit_code=130)
     except CompileError as error:

@@ -45,3 +45,17 @@ def test_ctrl_c_says_what_was_kept_and_how_to_resume(tmp_path, capsys, monkeypat
     monkeypatch.setattr(PreviewBackend, "render_block", original)
     assert main(["render", str(program), "--backend", "preview", "-q"]) == 0
     assert "1 block rendered, 1 from cache" in capsys.readouterr().out
+
+
+def test_ctrl_c_before_any_block_is_finished(tmp_path, capsys, monkeypatch):
+    from hvg.backends.preview import PreviewBackend
+    monkeypatch.setenv("HVG_CACHE_DIR", str(tmp_path / "cache"))
+    program = tmp_path / "one.scene"
+    program.write_text(PROGRAM)
+
+    def interrupted(self, job):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(PreviewBackend, "render_block", interrupted)
+    assert main(["render", str(program), "--backend", "preview", "-q"]) == 130
+    assert "interrupted: no video was written; no block was finished yet" in capsys.readouterr().err
