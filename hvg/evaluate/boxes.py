@@ -36,11 +36,3 @@ def clip_to_frame(box: np.ndarray, width: int, height: int) -> np.ndarray:
     empty = (out[..., 2] - out[..., 0] <= 0) | (out[..., 3] - out[..., 1] <= 0)
     out[empty] = np.nan
     return out
-
-
-def mask_box(mask: np.ndarray) -> np.ndarray:
-    """(4,) tight pixel box of a (h, w) bool mask; NaN if the mask is empty."""
-    ys, xs = np.nonzero(mask)
-    if not xs.size:
-        return np.full(4, np.nan)
-    return np.array([xs.min(), ys.min(), xs.max() + 1, ys.max() + 1], np.float64)

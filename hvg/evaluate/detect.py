@@ -3,8 +3,10 @@
 It learns WHAT each entity looks like (a few colours per entity, and a few for the background) from the
 procedural reference of the same block, pooled over all frames of the block, so no position survives the
 learning. It then finds WHERE each entity is in the video under test: every pixel takes the owner of its nearest
-colour (nearest centroid in RGB), the entity's pixels form connected components, and the largest components are
-the detections. Detections are matched to instances afterwards (matching only pairs them up; see `control`).
+colour (nearest centroid in RGB), or, for moving objects under a still camera, pixels that changed against the
+block's temporal median towards an entity's colours; the entity's pixels form connected components, and the
+largest components are the detections. Detections are matched to instances afterwards (matching only pairs them
+up; see `control`).
 """
 from __future__ import annotations
 
@@ -15,8 +17,8 @@ import numpy as np
 BACKGROUND_COLOURS = 10
 ENTITY_COLOURS = 4
 SAMPLE_PIXELS = 4000
-MERGE_SHARE = 0.25
-CHANGE_THRESHOLD = 24  # a pixel this far (max over channels) from the still background has changed   # components at least this share of the largest, and near it, belong to the same object
+MERGE_SHARE = 0.25     # components at least this share of the largest, and near it, belong to the same object
+CHANGE_THRESHOLD = 24  # a pixel this far (max over channels) from the still background has changed
 
 
 @dataclass
