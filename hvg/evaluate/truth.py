@@ -25,7 +25,7 @@ class PlanTruth:
     entities: list[str]       # (m,) entity names (what the report groups by)
     kinds: list[str]          # (m,) built-in kinds drawn
     colors: list[tuple[int, int, int]]  # (m,) program colours
-    opacity: np.ndarray       # (n, m) 0..1
+    opacity: np.ndarray       # (n, m) 0..1, times the block's share of the frame during a crossfade
     block_starts: list[int]   # first frame of each block
     fps: float
     still_camera: list[bool] | None = None  # per block: the camera holds still (None: unknown, treat as moving)
@@ -45,6 +45,7 @@ def plan_truth(timeline, preview) -> PlanTruth:
     """From a `hvg.world.timeline.Timeline` and the `PreviewResult` of rendering it with ground truth."""
     n = timeline.n_frames
     opacity = np.array([np.where(t.visible, t.opacity, 0.0) for t in timeline.tracks]).T.reshape(n, -1)
+    opacity = opacity * crossfade_weights(timeline)[:, None]
     return PlanTruth(
         reference=preview.frames, masks=preview.masks, boxes=np.asarray(preview.boxes, np.float64),
         flow=preview.flow, names=[t.instance for t in timeline.tracks], entities=[t.entity for t in timeline.tracks],
@@ -52,6 +53,17 @@ def plan_truth(timeline, preview) -> PlanTruth:
         block_starts=[b.start_frame for b in timeline.blocks], fps=float(timeline.fps),
         still_camera=[_camera_still(timeline.camera, b.start_frame, b.end_frame) for b in timeline.blocks],
         valid=getattr(preview, "valid", None))
+
+
+def crossfade_weights(timeline) -> np.ndarray:
+    """(n,) how much of each frame is its own block: below 1 in the first frames of a block entered by a
+    crossfade, exactly as `hvg.render.stitch` blends them (the rest is the previous block's last frame)."""
+    weights = np.ones(timeline.n_frames)
+    for span in timeline.blocks:
+        if span.transition_in == "crossfade" and span.transition_duration > 0 and span.start_frame > 0:
+            count = min(span.end_frame - span.start_frame, max(1, round(span.transition_duration * timeline.fps)))
+            weights[span.start_frame:span.start_frame + count] = np.arange(1, count + 1) / (count + 1)
+    return weights
 
 
 def _camera_still(camera, start: int, stop: int) -> bool:

@@ -123,3 +123,14 @@ def test_a_jump_the_reference_makes_too_is_planned():
     per_pair = np.array([0.01] * 9 + [0.2] + [0.01] * 9)
     assert seams.jumps(per_pair, [0], reference=per_pair * 0.9) == []
     assert seams.jumps(per_pair, [0], reference=np.full(19, 0.01)) == [10]
+
+
+def test_crossfade_frames_count_as_partly_transparent():
+    from types import SimpleNamespace
+
+    from hvg.evaluate.truth import crossfade_weights
+    blocks = [SimpleNamespace(start_frame=0, end_frame=12, transition_in="cut", transition_duration=0.0),
+              SimpleNamespace(start_frame=12, end_frame=24, transition_in="crossfade", transition_duration=0.25)]
+    weights = crossfade_weights(SimpleNamespace(n_frames=24, fps=12, blocks=blocks))
+    assert weights[:12].tolist() == [1.0] * 12 and weights[15:].tolist() == [1.0] * 9
+    assert weights[12:15].tolist() == pytest.approx([0.25, 0.5, 0.75])  # as hvg.render.stitch blends them
