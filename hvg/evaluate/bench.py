@@ -91,7 +91,8 @@ def markdown_table(bench: dict) -> str:
     labels = [c["label"] for c in bench["contenders"]]
     titles = [title for _, title, _ in COLUMNS] + ["render s"]
     keys = [key for key, _, _ in COLUMNS] + ["render_s"]
-    header = "| program | IoU ceiling | " + " | ".join(f"{label} {title}" for label in labels for title in titles) + " |"
+    groups = " | ".join(f"{label} {title}" for label in labels for title in titles)
+    header = f"| program | IoU ceiling | {groups} |"
     lines = [header, "|---" * (2 + len(labels) * len(titles)) + "|"]
     mean_row = {"program": "**mean**", "results": bench["means"], "ceiling_iou": bench.get("mean_ceiling_iou")}
     for entry in [*bench["programs"], mean_row]:

@@ -2,10 +2,11 @@
 
 `detect_boxes` finds entities with the colour detector (`detect`), which never sees the planned boxes of the
 video under test. Per block and per entity it has a few configurations: colours learned from whole objects or
-from their interiors only; nearby parts joined into one object or kept apart; objects found by colour alone, or (when the plan's camera holds still) as change
-against the block's temporal median that moved towards the entity's colours, falling back to colour for objects
-that do not move. Which works best depends on the background and the style, so it is chosen on the procedural
-reference, where the truth is known, and then applied to the video.
+from their interiors only; nearby parts joined into one object or kept apart; objects found by colour alone, or
+(when the plan's camera holds still) as change against the block's temporal median that moved towards the
+entity's colours, falling back to colour for objects that do not move. Which works best depends on the
+background and the style, so it is chosen on the procedural reference, where the truth is known, and then
+applied to the video.
 Planned boxes of the video's frames are used only afterwards, to pair each detection with the instance it is
 closest to (centre distance, Hungarian), the usual matching step of detection benchmarks.
 `control_accuracy` then scores IoU and centre error.

@@ -45,13 +45,15 @@ def line_plot(title: str, series: dict[str, np.ndarray], *, x_offset: int = 0, m
     parts.append(f'<text x="{left}" y="{height - 6}">{x_offset}</text>'
                  f'<text x="{left + plot_w}" y="{height - 6}" text-anchor="end">frame {last}</text>')
     if y_label:
-        parts.append(f'<text x="{left + plot_w / 2:.0f}" y="{height - 6}" text-anchor="middle">{escape(y_label)}</text>')
+        parts.append(f'<text x="{left + plot_w / 2:.0f}" y="{height - 6}" text-anchor="middle">'
+                     f'{escape(y_label)}</text>')
     for i, (name, data) in enumerate(series.items()):
         colour = PALETTE[i % len(PALETTE)]
         for run in _finite_runs(np.asarray(data, float)):
             points = " ".join(f"{sx(x_offset + k):.1f},{sy(data[k]):.1f}" for k in run)
             if len(run) == 1:
-                parts.append(f'<circle cx="{sx(x_offset + run[0]):.1f}" cy="{sy(data[run[0]]):.1f}" r="2" fill="{colour}"/>')
+                parts.append(f'<circle cx="{sx(x_offset + run[0]):.1f}" cy="{sy(data[run[0]]):.1f}" r="2" '
+                             f'fill="{colour}"/>')
             else:
                 parts.append(f'<polyline points="{points}" fill="none" stroke="{colour}" stroke-width="1.5"/>')
         parts.append(f'<text x="{left + plot_w - 4}" y="{top + 14 + 13 * i}" text-anchor="end" fill="{colour}">'
