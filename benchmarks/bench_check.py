@@ -86,7 +86,9 @@ def main() -> None:
     parser.add_argument("--blocks", type=int, default=2000)
     args = parser.parse_args()
 
-    hvg = [sys.executable, "-m", "hvg.cli.main"]
+    # The console script, as a user runs it (it registers only the command being run).
+    script = ROOT / ".venv" / "bin" / "hvg"
+    hvg = [str(script)] if script.exists() else ["hvg"]
     example = ROOT / "examples" / "beach.scene"
     if not example.exists():
         example = ROOT.parent / "shared" / "conformance" / "ok" / "beach.scene"

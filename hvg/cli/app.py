@@ -65,6 +65,30 @@ def exit_with(code: int) -> NoReturn:
     raise typer.Exit(code)
 
 
+def run_app(argv: list[str] | None = None) -> int:
+    """Run the registered commands; map known exceptions to one friendly line and an exit code."""
+    try:
+        # Without standalone mode click returns (not raises) the code of a `typer.Exit` raised by a command.
+        code = app(args=argv, standalone_mode=False)
+        return code if isinstance(code, int) else 0
+    except typer.Exit as done:
+        return done.exit_code
+    except UserError as error:
+        return report_user_error(error)
+    except KeyboardInterrupt:
+        stderr.print("interrupted")
+        return 130
+    except Exception as error:  # click's usage errors first, then anything else is a bug
+        import click
+        from typer import _click as typer_click  # typer raises usage errors from its own copy of click
+        if isinstance(error, (click.exceptions.ClickException, typer_click.exceptions.ClickException)):
+            error.show()
+            return EXIT_USAGE
+        if isinstance(error, click.exceptions.Abort):
+            return 130
+        return report_internal_error(error)
+
+
 @app.callback()
 def _root() -> None:
     """Hierarchical video generation for writers: check, format, compile and render .scene programs."""

@@ -9,10 +9,7 @@ import importlib
 import pkgutil
 import sys
 
-import typer
-
-from hvg.cli import app as app_module
-from hvg.cli.app import UserError, app, report_internal_error, report_user_error
+from hvg.cli.app import app, run_app  # noqa: F401 (app: for CliRunner tests and the docs)
 
 
 def _register_commands() -> None:
@@ -26,26 +23,8 @@ _register_commands()
 
 
 def main(argv: list[str] | None = None) -> int:
-    try:
-        # Without standalone mode click returns (not raises) the code of a `typer.Exit` raised by a command.
-        code = app(args=argv, standalone_mode=False)
-        return code if isinstance(code, int) else 0
-    except typer.Exit as done:
-        return done.exit_code
-    except UserError as error:
-        return report_user_error(error)
-    except KeyboardInterrupt:
-        app_module.stderr.print("interrupted")
-        return 130
-    except Exception as error:  # click's usage errors first, then anything else is a bug
-        import click
-        from typer import _click as typer_click  # typer raises usage errors from its own copy of click
-        if isinstance(error, (click.exceptions.ClickException, typer_click.exceptions.ClickException)):
-            error.show()
-            return app_module.EXIT_USAGE
-        if isinstance(error, click.exceptions.Abort):
-            return 130
-        return report_internal_error(error)
+    """Run the full application (every command registered) and return the exit code."""
+    return run_app(argv)
 
 
 def run() -> None:

@@ -1,0 +1,25 @@
+"""The console script registers only the command it runs, yet behaves like the full application."""
+import subprocess
+import sys
+
+CODE = ("import sys; sys.argv = ['hvg'] + sys.argv[1:]; from hvg.cli.entry import run; run()")
+
+
+def hvg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", CODE, *args], capture_output=True, text=True, timeout=120)
+
+
+def test_check_imports_no_other_command(tmp_path):
+    program = tmp_path / "a.scene"
+    program.write_text('video "A" { size 64x64; fps 8 }\nentity b = ball {}\nblock 0s..1s "x" {\n  b at (0.5, 0.5)\n}\n')
+    probe = ("import sys; sys.argv = ['hvg', 'check', sys.argv[1]]\nfrom hvg.cli.entry import run\ntry:\n    run()\n"
+             "except SystemExit as e:\n    print(sorted(m for m in sys.modules if m.startswith('hvg.cli.cmd_')), "
+             "'torch' in sys.modules, 'numpy' in sys.modules, e.code)")
+    out = subprocess.run([sys.executable, "-c", probe, str(program)], capture_output=True, text=True).stdout
+    assert out.strip().endswith("['hvg.cli.cmd_check'] False False 0"), out
+
+
+def test_help_and_unknown_commands_see_every_command():
+    assert "render" in hvg("--help").stdout and "plan" in hvg("--help").stdout
+    typo = hvg("chek")
+    assert typo.returncode == 2 and "check" in typo.stderr
