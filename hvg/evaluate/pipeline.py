@@ -3,7 +3,7 @@
     1. compile the program and resolve it to a timeline;
     2. render the procedural preview of the whole timeline with ground truth (masks, boxes, flow);
     3. apply the program's transitions to it, exactly as `hvg render` does, to get the reference frames
-       (or render the reference with another backend when asked);
+       (and, when asked, render another backend's frames for PSNR/SSIM only);
     4. score the video against it.
 """
 from __future__ import annotations
@@ -44,13 +44,11 @@ def plan_from_scene(scene, reference_backend: str = "preview") -> Plan:
     from hvg.world.resolve import resolve
     timeline = resolve(scene)
     preview = render_preview(timeline, 0, None, ground_truth=True)
-    truth = plan_truth(timeline, preview)
-    if reference_backend == "preview":
-        truth = replace(truth, reference=stitch_like_render(preview.frames, timeline))
-    else:
+    truth = replace(plan_truth(timeline, preview), reference=stitch_like_render(preview.frames, timeline))
+    if reference_backend != "preview":  # PSNR/SSIM against another backend; everything else stays the plan's
         from hvg.render import RenderSettings, render
         frames = render(scene, settings=RenderSettings(backend=reference_backend, cache_dir=None))
-        truth = replace(truth, reference=frames)
+        truth = replace(truth, fidelity_reference=frames)
     return Plan(scene, timeline, truth)
 
 

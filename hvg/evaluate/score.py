@@ -67,8 +67,9 @@ def score_video(frames: np.ndarray, truth: PlanTruth, *, seed: int = 0) -> EvalR
     warping = coherence.warping_error_per_pair(frames, measured, planned_valid)
     flicker = coherence.flicker_per_pair(frames, truth.flow, planned_valid=planned_valid)
     reference_flicker = coherence.flicker_per_pair(truth.reference, truth.flow, planned_valid=planned_valid)
-    psnr = fidelity.psnr_per_frame(frames, truth.reference)
-    ssim = fidelity.ssim_per_frame(frames, truth.reference)
+    target = truth.reference if truth.fidelity_reference is None else truth.fidelity_reference
+    psnr = fidelity.psnr_per_frame(frames, target)
+    ssim = fidelity.ssim_per_frame(frames, target)
     epe = flowcheck.endpoint_error_per_frame(measured, truth.flow) if len(frames) > 1 else np.zeros(0)
 
     summary = {
@@ -84,7 +85,7 @@ def score_video(frames: np.ndarray, truth: PlanTruth, *, seed: int = 0) -> EvalR
             "epe_moving": flowcheck.moving_endpoint_error(measured, truth.flow),
             "cosine_moving": flowcheck.cosine_agreement(measured, truth.flow),
         },
-        "fidelity": {"psnr": fidelity.psnr_video(frames, truth.reference), "ssim": float(ssim.mean())},
+        "fidelity": {"psnr": fidelity.psnr_video(frames, target), "ssim": float(ssim.mean())},
         "seams": {
             "seam_ratio": seams.seam_ratio(flicker, truth.block_starts),
             "reference_seam_ratio": seams.seam_ratio(reference_flicker, truth.block_starts),

@@ -30,6 +30,7 @@ class PlanTruth:
     fps: float
     still_camera: list[bool] | None = None  # per block: the camera holds still (None: unknown, treat as moving)
     valid: np.ndarray | None = None         # (n, h, w) bool: planned flow valid (no occlusion); None: use masks
+    fidelity_reference: np.ndarray | None = None  # (n, h, w, 3) what PSNR/SSIM compare with, when not `reference`
 
     @property
     def n_frames(self) -> int:

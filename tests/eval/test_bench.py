@@ -56,3 +56,22 @@ def test_two_contenders_side_by_side_and_the_broken_one_scores_worse(tmp_path, m
     assert good["psnr"] > bad["psnr"]
     header = (out / "bench.md").read_text().splitlines()[0]
     assert header.index("preview IoU") < header.index("frozen IoU")
+
+
+def test_another_reference_backend_changes_only_fidelity(tmp_path, monkeypatch, capsys):
+    module = types.ModuleType("hvg_test_frozen_backend_ref")
+    module.__spec__ = importlib.machinery.ModuleSpec(module.__name__, None)
+    module.FrozenBackend = FrozenBackend
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    monkeypatch.setitem(BACKENDS, "frozen", (module.__name__, "FrozenBackend", "test only"))
+    program, video = tmp_path / "roll.scene", tmp_path / "roll.mp4"
+    program.write_text(PROGRAM)
+    assert main(["render", str(program), "-o", str(video), "--backend", "preview", "--no-cache", "--quiet"]) == 0
+    capsys.readouterr()
+    results = {}
+    for reference in ("preview", "frozen"):
+        assert main(["eval", str(program), str(video), "--format", "json", "--reference", reference]) == 0
+        results[reference] = json.loads(capsys.readouterr().out)
+    assert results["frozen"]["fidelity"]["psnr"] < results["preview"]["fidelity"]["psnr"] - 5
+    assert results["frozen"]["control"] == results["preview"]["control"]
+    assert results["frozen"]["flow"] == results["preview"]["flow"]
