@@ -26,8 +26,7 @@ def fmt(
         "--diff", help="Write nothing; print what would change as a unified diff (exit 1 if anything would).")]
     = False,
 ) -> None:
-    """Format scene programs: canonical layout, comments kept, meaning unchanged. Never touches a file with a
-    syntax error."""
+    """Format programs: canonical layout, comments kept, meaning unchanged; never a file with a syntax error."""
     from hvg.lang.fmt import FormatError, format_source
 
     worst = EXIT_OK

@@ -18,6 +18,12 @@ from hvg.cli.app import EXIT_FINDINGS, EXIT_OK, app, exit_with, fail, stderr
 KEY_VARIABLES = ("HVG_API_KEY", "OPENAI_API_KEY")
 
 
+class RenderBackendName(str, Enum):
+    auto = "auto"
+    builtin = "builtin"
+    preview = "preview"
+
+
 class PlanBackendName(str, Enum):
     auto = "auto"
     offline = "offline"
@@ -54,7 +60,8 @@ def plan(
                                            "cached.")] = False,
     render: Annotated[bool, typer.Option("--render", help="Render the finished program next to it "
                                          "(`story.mp4`).")] = False,
-    render_backend: Annotated[str, typer.Option(help="Backend for --render: auto, builtin or preview.")] = "auto",
+    render_backend: Annotated[RenderBackendName, typer.Option(
+        help="Backend for --render (see `hvg render`).")] = RenderBackendName.auto,
 ) -> None:
     """Draft a program from a prompt; every draft is checked and repaired until clean."""
     from hvg.plan.errors import PlanError
@@ -95,7 +102,7 @@ def plan(
         cached = " (from the cache)" if result.from_cache else ""
         stderr.print(f"wrote {output}{cached}", markup=False)
     if render:
-        _render(output, force, render_backend)
+        _render(output, force, render_backend.value)
     exit_with(EXIT_OK)
 
 

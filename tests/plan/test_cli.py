@@ -122,3 +122,9 @@ def test_the_program_gets_the_usual_permissions_and_keeps_its_mode_when_replaced
         assert stat.S_IMODE(story.stat().st_mode) == 0o640 and "box" in story.read_text()
     finally:
         os.umask(umask)
+
+
+def test_an_unknown_render_backend_is_refused_before_anything_is_written(tmp_path, capsys):
+    story = tmp_path / "story.scene"
+    assert main(["plan", "a red ball bounces", "-o", str(story), "--render", "--render-backend", "foo"]) == 2
+    assert not story.exists() and "--render-backend" in capsys.readouterr().err
