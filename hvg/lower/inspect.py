@@ -106,7 +106,8 @@ def _colour_panel(info: BlockInspection, column: int) -> Image.Image:
     depth = (cond.depth[0, frame] / occupancy).clamp(0, 1)
     shade = 0.45 + 0.55 * depth                                          # nearer = brighter
     rgb = colour * shade + 255 * (1 - shade) * 0.3
-    rgb = torch.where(cond.occupancy[0, frame] > 0.01, rgb, torch.full_like(rgb, 235.0))
+    coverage = cond.occupancy[0, frame].clamp(0, 1)                   # partly covered cells blend into grey
+    rgb = rgb * coverage + 235.0 * (1 - coverage)
     return _upscale(rgb.permute(1, 2, 0).numpy())
 
 
