@@ -1,0 +1,21 @@
+"""`hvg train`: mistakes are one friendly line, not a traceback."""
+from __future__ import annotations
+
+from hvg.cli.main import main
+
+
+def test_unknown_preset_is_a_usage_error_with_the_choices(capsys):
+    assert main(["train", "--preset", "huge"]) == 2
+    err = capsys.readouterr().err
+    assert "no preset `huge`" in err and "tiny, small, base" in err and "Traceback" not in err
+
+
+def test_zero_steps_is_a_usage_error(capsys):
+    assert main(["train", "--preset", "tiny", "--steps", "0"]) == 2
+    assert "--steps must be at least 1" in capsys.readouterr().err
+
+
+def test_an_existing_run_needs_resume(tmp_path, capsys):
+    (tmp_path / "train_state.pt").write_bytes(b"")
+    assert main(["train", "--preset", "tiny", "--out", str(tmp_path)]) == 2
+    assert "--resume" in capsys.readouterr().err
