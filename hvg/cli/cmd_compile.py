@@ -14,6 +14,10 @@ def compile_command(
     file: Annotated[Path, typer.Argument(help="The .scene program to compile.", show_default=False)],
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Where to write the IR JSON "
                                                    "(default: stdout).")] = None,
+    tensors: Annotated[Optional[Path], typer.Option("--tensors", help="Also write what every block lowers to "
+                                                    "(conditioning tensors and motion-guided noise) as "
+                                                    ".safetensors; see docs/lowering.md.")] = None,
+    force: Annotated[bool, typer.Option("--force", "-f", help="Replace --tensors' file if it exists.")] = False,
 ) -> None:
     """Compile a program to its IR (JSON): lets evaluated, groups expanded, `use` files inlined."""
     from hvg.lang.api import check
@@ -29,6 +33,8 @@ def compile_command(
     if result.errors or result.scene is None:
         stderr.print(f"{file}: not compiled, {len(result.errors)} error(s)", markup=False)
         exit_with(EXIT_FINDINGS)
+    if tensors is not None:
+        _dump_tensors(result.scene, tensors, force)
     data = result.scene.model_dump_json(indent=2)
     if output is None:
         stdout.out(data, highlight=False)
@@ -38,6 +44,18 @@ def compile_command(
     except OSError as error:
         fail(f"cannot write {output}: {error.strerror or error}")
     stderr.print(f"wrote {output}", markup=False)
+
+
+def _dump_tensors(scene, path: Path, force: bool) -> None:
+    if path.suffix != ".safetensors":
+        fail(f"--tensors writes a .safetensors file, not `{path.name}`", f"use {path.with_suffix('.safetensors')}")
+    if path.exists() and not force:
+        fail(f"{path} already exists", "pass --force to replace it")
+    if not path.parent.exists():
+        fail(f"the folder {path.parent} does not exist", f"create it first: mkdir -p {path.parent}")
+    from hvg.lower.dump import dump_tensors
+    dump_tensors(scene, path)
+    stderr.print(f"wrote {path}", markup=False)
 
 
 def _line(cache: dict[str, list[str]], name: str, line: int) -> str | None:
