@@ -88,10 +88,13 @@ def render_blocks(source: Scene | str | Path, settings: RenderSettings,
         else:
             if progress:
                 progress("block", index, total, 0, 1)
+            # Only a smooth transition hands the previous block on (docs/semantics.md: a cut starts fresh);
+            # that is also what lets block_key chain keys only across smooth transitions.
+            carried = previous if previous is not None and span.transition_in == "smooth" else None
             job = BlockJob(scene=scene, timeline=timeline, block_index=index, quality=quality, seed=seed,
                            device=settings.device,
-                           previous_frames=None if previous is None else previous.frames[-4:],
-                           previous_state=None if previous is None else previous.state,
+                           previous_frames=None if carried is None else carried.frames[-4:],
+                           previous_state=None if carried is None else carried.state,
                            on_step=(lambda step, steps, i=index: progress("step", i, total, step, steps))
                            if progress else None)
             result = backend.render_block(job)
@@ -134,10 +137,13 @@ def render_scene(source: Scene | str | Path, output: str | Path, *, settings: Re
     """Render a program to a video file, block by block, streaming to disk; the file appears atomically."""
     import time
 
-    from hvg.video.io import VideoWriter, check_output, write_png
+    from hvg.video.io import OutputError, VideoWriter, check_output, write_png
 
     settings = settings or RenderSettings()
-    check_output(output, force=force)  # fail before any work, not after it
+    target, _ = check_output(output, force=force)  # fail before any work, not after it
+    if contact_sheet and sheet_path(target).exists() and not force:
+        raise OutputError(f"{sheet_path(target)} already exists",
+                          "pass --force to replace it, or render without --preview")
     scene = _as_scene(source)
     if not scene.blocks:
         raise NothingToRender(f"{source if isinstance(source, (str, Path)) else 'the program'} has no blocks: "

@@ -20,13 +20,16 @@ class CountingBackend(PreviewBackend):
 
     def __init__(self, fail_on: int | None = None):
         self.rendered: list[int] = []
+        self.handed_on: list[bool] = []  # per rendered block: did it get the previous block's frames and state?
         self.fail_on = fail_on
 
     def render_block(self, job: BlockJob) -> BlockResult:
         if job.block_index == self.fail_on:
             raise KeyboardInterrupt
         self.rendered.append(job.block_index)
-        return super().render_block(job)
+        self.handed_on.append(job.previous_state is not None and job.previous_frames is not None)
+        result = super().render_block(job)
+        return BlockResult(frames=result.frames, state={"last": result.frames[-1]})
 
 
 def settings(tmp_path, backend) -> RenderSettings:
@@ -67,6 +70,25 @@ def test_a_smooth_transition_ties_a_block_to_the_one_before(tmp_path):
     after_edit = CountingBackend()
     render(edited, settings=settings(tmp_path, after_edit))
     assert after_edit.rendered == [0, 1]
+
+
+@pytest.mark.parametrize("transition, handed_on", [(None, [False, False, False]),
+                                                    ("smooth", [False, True, False]),
+                                                    ("crossfade", [False, False, False])])
+def test_only_a_smooth_transition_hands_the_previous_block_on(tmp_path, transition, handed_on):
+    backend = CountingBackend()
+    render(three_block_scene(transition=transition), settings=RenderSettings(backend=backend, cache_dir=None))
+    assert backend.handed_on == handed_on
+
+
+def test_a_cached_block_hands_on_the_same_state_as_a_fresh_one(tmp_path):
+    render(three_block_scene(transition="smooth"), settings=settings(tmp_path, CountingBackend()))
+    edited = three_block_scene(transition="smooth")
+    edited.blocks[2].description = "block 2, reworded"
+    resumed = CountingBackend()
+    frames = render(edited, settings=settings(tmp_path, resumed))  # block 0 comes from the cache, with state
+    fresh = render(edited, settings=RenderSettings(backend=CountingBackend(), cache_dir=None))
+    assert resumed.rendered == [2] and np.array_equal(frames, fresh)
 
 
 def test_an_interrupted_render_leaves_no_file_and_resumes(tmp_path):
@@ -119,3 +141,15 @@ def test_a_program_without_blocks_says_so_and_writes_nothing(tmp_path):
     with pytest.raises(NothingToRender, match="no blocks"):
         render_scene(program, tmp_path / "out.mp4", settings=settings(tmp_path, "preview"))
     assert not (tmp_path / "out.mp4").exists()
+
+
+def test_an_existing_contact_sheet_is_not_replaced_without_force(tmp_path):
+    from hvg.video.io import OutputError
+    (tmp_path / "story.preview.png").write_bytes(b"precious")
+    with pytest.raises(OutputError, match="story.preview.png already exists"):
+        render_scene(three_block_scene(), tmp_path / "story.gif", settings=settings(tmp_path, "preview"),
+                     contact_sheet=True)
+    assert (tmp_path / "story.preview.png").read_bytes() == b"precious" and not (tmp_path / "story.gif").exists()
+    render_scene(three_block_scene(), tmp_path / "story.gif", settings=settings(tmp_path, "preview"),
+                 contact_sheet=True, force=True)
+    assert (tmp_path / "story.preview.png").read_bytes() != b"precious"
