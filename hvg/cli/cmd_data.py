@@ -54,6 +54,8 @@ def synth_command(
             renderer = preview_renderer()
         except ImportError:
             fail("the preview renderer is not available in this installation", "use --no-render for programs only")
+    from hvg.world.synth import clip_paths
+    kept = sum(clip_paths(out, index)["meta"].exists() for index in range(count)) if out.is_dir() else 0
     columns = (TextColumn("synth"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=stderr, disable=quiet, transient=True) as progress:
         task = progress.add_task("clips", total=count)
@@ -61,5 +63,11 @@ def synth_command(
             synth(count, seed, out, renderer=renderer, config=config, on_clip=lambda _: progress.advance(task))
         except DataSetMismatch as error:
             fail(str(error), error.hint)
-    stdout.print(f"wrote {count} clips to {out} (seed {seed}, {config.size[0]}x{config.size[1]} at {fps} fps"
-                 f"{'' if render else ', programs and boxes only'})")
+        except KeyboardInterrupt:
+            complete = sum(clip_paths(out, index)["meta"].exists() for index in range(count))
+            fail(f"interrupted: {complete} of {count} clips in {out} are complete",
+                 "run the same command again to resume", exit_code=130)
+    written = count - kept
+    stdout.print(f"wrote {written} clip{'' if written == 1 else 's'} to {out} (seed {seed}, {config.size[0]}x"
+                 f"{config.size[1]} at {fps} fps{'' if render else ', programs and boxes only'})"
+                 + (f"; kept {kept} already complete" if kept else ""))

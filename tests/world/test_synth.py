@@ -327,3 +327,27 @@ def test_clips_rendered_by_the_preview_renderer_carry_its_ground_truth(tmp_path)
     data = read_clip(tmp_path, 0)
     assert np.array_equal(data["frames"], clip.frames) and np.array_equal(data["valid"], clip.valid)
     np.testing.assert_allclose(data["flow"], clip.flow, atol=0.02)   # stored as float16
+
+
+def test_cli_data_synth_says_what_an_interruption_kept_and_what_a_resume_wrote(tmp_path, capsys, monkeypatch):
+    from hvg.cli.main import main
+    from hvg.world import synth as synth_module
+    out = tmp_path / "data"
+    args = ["data", "synth", "--out", str(out), "--count", "3", "--size", "32x32", "--fps", "4",
+            "--min-seconds", "1", "--max-seconds", "1", "--no-render", "-q"]
+    original = synth_module.write_clip
+    written = []
+
+    def interrupted_after_two(clip, out_dir):
+        if len(written) == 2:
+            raise KeyboardInterrupt
+        written.append(clip)
+        original(clip, out_dir)
+
+    monkeypatch.setattr(synth_module, "write_clip", interrupted_after_two)
+    assert main(args) == 130
+    assert "interrupted: 2 of 3 clips" in capsys.readouterr().err
+    monkeypatch.setattr(synth_module, "write_clip", original)
+    assert main(args) == 0
+    said = capsys.readouterr().out
+    assert "wrote 1 clip to" in said and "kept 2 already complete" in said
