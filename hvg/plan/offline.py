@@ -110,9 +110,14 @@ class OfflinePlanner:
         """x next to a side of the frame; several of a kind crossing together keep their spacing."""
         size = track.current_size
         stacked = track.kind in layout.SKY_KINDS or track.kind == "fish"  # these already fly in separate lanes
-        step = 0.0 if stacked else max(0.12, layout.width(track.kind, size) + 0.04) * track.lane
-        edge = layout.clamp_x(0.0 if side == "left" else 1.0, track.kind, size)
-        return _r(edge + step if side == "left" else edge - step)
+        left, right = (layout.clamp_x(x, track.kind, size) for x in (0.0, 1.0))
+        others = sum(t.kind == track.kind for t in self.tracks) - 1
+        unit = 0.0 if stacked else max(0.12, layout.width(track.kind, size) + 0.04)
+        if others:  # closer together when a whole row would not leave room to travel 0.3
+            unit = min(unit, max(0.0, right - left - 0.3) / others)
+        # A convoy: each goes the same way and as far, the same distance behind the one ahead, never through it.
+        step, spread = unit * track.lane, unit * others
+        return _r(left + step if side == "left" else right - (spread - step))
 
     def _offscreen(self, track: _Track, side: str, origin: Point) -> Point:
         half_w = layout.width(track.kind, track.current_size) / 2 + 0.05

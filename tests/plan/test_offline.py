@@ -191,3 +191,14 @@ def test_a_title_skips_an_opening_setting_clause_when_it_must_shorten():
 def test_descriptions_keep_letters_outside_ascii():
     _, scene, _ = compiled("A red ball rests by the café in Zürich")
     assert "the café in zürich" in scene.blocks[0].description.lower()
+
+
+@pytest.mark.parametrize("prompt", ["Two cars race from left to right", "three kids run from right to left",
+                                    "four cars drive across the city"])
+def test_several_crossing_together_go_as_far_and_never_through_each_other(prompt):
+    _, scene, _ = compiled(prompt)
+    paths = [p.motion.path for p in scene.blocks[0].placements]
+    distances = [round(b[0] - a[0], 3) for a, b in paths]
+    assert len(set(distances)) == 1 and abs(distances[0]) >= 0.3
+    starts, ends = [a[0] for a, _ in paths], [b[0] for _, b in paths]
+    assert sorted(range(len(starts)), key=starts.__getitem__) == sorted(range(len(ends)), key=ends.__getitem__)
