@@ -16,6 +16,13 @@ DEFAULT_SIZE = {"ball": 0.1, "box": 0.12, "star": 0.07, "tree": 0.3, "house": 0.
 DEFAULT_COLOR = {"ball": "red", "box": "brown", "star": "yellow", "tree": "green", "house": "gray", "car": "blue",
                  "bird": "white", "fish": "orange", "boat": "brown", "person": "blue", "rocket": "white",
                  "cloud": "white", "sun": "yellow", "moon": "white", "flower": "pink", "balloon": "red"}
+# Things whose word says their colour better than their kind does (a taxi is yellow, a crow black).
+NOUN_COLOR = {"taxi": "yellow", "bus": "yellow", "crow": "black", "raven": "black", "duck": "yellow",
+              "goldfish": "orange", "shark": "gray", "whale": "blue", "dolphin": "gray", "pigeon": "gray",
+              "eagle": "brown", "hawk": "brown", "owl": "brown", "parrot": "green", "sparrow": "brown",
+              "sunflower": "yellow", "rose": "red", "daisy": "white", "lily": "white", "pine": "green",
+              "smoke": "gray", "comet": "white", "barn": "red", "planet": "blue", "basketball": "orange",
+              "football": "brown", "pebble": "gray", "crate": "brown", "present": "red", "gift": "red"}
 BACKDROP_KINDS = frozenset({"tree", "house"})
 SKY_KINDS = frozenset({"bird", "cloud", "sun", "moon", "star", "balloon"})
 WATER_KINDS = frozenset({"boat", "fish"})

@@ -105,8 +105,8 @@ TIME_WORDS: dict[str, str] = {
     **_forms("day", "day daytime noon midday afternoon daylight"),
 }
 WEATHER_WORDS: dict[str, str] = {
-    **_forms("rain", "rain raining rainy rainstorm drizzle storm stormy downpour"),
-    **_forms("snow", "snowing snowy snowfall snowflakes blizzard"),
+    **_forms("rain", "rain rains rained raining rainy rainstorm drizzle drizzles storm stormy downpour"),
+    **_forms("snow", "snows snowed snowing snowy snowfall snowflakes blizzard"),
     **_forms("fog", "fog foggy misty mist haze hazy"),
     **_forms("cloudy", "cloudy overcast"),
     **_forms("clear", "clear sunny cloudless"),

@@ -426,7 +426,8 @@ class OfflinePlanner:
             noun = track.thing.noun
             look = noun if noun.rstrip("s") not in (track.kind, "") and noun not in (track.kind, "people") else None
             entities.append(ir.Entity(name=track.name, kind=track.kind,
-                                      color=track.thing.color or layout.DEFAULT_COLOR[track.kind],
+                                      color=track.thing.color or layout.NOUN_COLOR.get(noun.split()[-1])
+                                      or layout.DEFAULT_COLOR[track.kind],
                                       size=track.size, look=look, layer=-1 if backdrop else 0))
         styles = [b.style for b in self.beats if b.style]
         video = ir.VideoSettings(title=title(self.outline.prompt), width=128, height=128, fps=12,

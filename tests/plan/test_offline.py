@@ -202,3 +202,12 @@ def test_several_crossing_together_go_as_far_and_never_through_each_other(prompt
     assert len(set(distances)) == 1 and abs(distances[0]) >= 0.3
     starts, ends = [a[0] for a, _ in paths], [b[0] for _, b in paths]
     assert sorted(range(len(starts)), key=starts.__getitem__) == sorted(range(len(ends)), key=ends.__getitem__)
+
+
+def test_it_rains_and_a_taxi_is_yellow():
+    _, scene, _ = compiled("It rains on the city. A taxi stops. A crow lands on the roof")
+    assert all(b.background.weather == "rain" for b in scene.blocks)
+    colors = {e.name: e.color for e in scene.entities}
+    assert colors["taxi"] == "yellow" and colors["crow"] == "black"
+    _, scene, _ = compiled("A red taxi drives by")
+    assert scene.entities[0].color == "red"  # a colour the writer names wins
