@@ -158,11 +158,16 @@ class OfflinePlanner:
             # Start well away from where it is going, on the side with more room.
             x = mark.pos[0] - 0.45 if mark.pos[0] > 0.5 else mark.pos[0] + 0.45
             return _pt(layout.clamp_x(x, track.kind, track.current_size), home[1])
-        if action.motion == "rises" or action.vertical == "up":
-            low = layout.HORIZON if track.kind in layout.SKY_KINDS else home[1]
-            return _pt(home[0], max(home[1], low))
-        if action.motion == "falls" or action.vertical == "down":
-            return _pt(home[0], min(home[1], layout.clamp_y(0.15, track.current_size)))
+        if action.motion in ("rises", "falls") or action.vertical in ("up", "down"):
+            # Sky things keep apart by height (lanes); going up or down they start level, so side by side.
+            x = home[0]
+            if track.kind in layout.SKY_KINDS and track.lane:
+                shift = 0.22 * ((track.lane + 1) // 2) * (-1 if track.lane % 2 else 1)
+                x = layout.clamp_x(x + shift, track.kind, track.current_size)
+            if action.motion == "rises" or action.vertical == "up":
+                low = layout.HORIZON if track.kind in layout.SKY_KINDS else home[1]
+                return _pt(x, max(home[1], low))
+            return _pt(x, min(home[1], layout.clamp_y(0.15, track.current_size)))
         if action.motion in ("moves", "bounces") and not action.vertical and action.landmark is None:
             # A thing that travels with no direction given starts on the left and reads left to right.
             return _pt(self._edge_x(track, "left") + 0.13, home[1])

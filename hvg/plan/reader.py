@@ -179,11 +179,12 @@ def _unknown_subject(words: list[str], verb: int) -> bool:
 
 def _same_thing_word(said: str, known: str, kind: str) -> bool:
     """Whether a noun may name a thing already named: the kind's own word names any of it ("the bird" is the
-    seagull), "the gull" is the seagull and "the palm" the palm tree, but "a kite" is not the balloon."""
+    seagull), "the gull" is the seagull and "the palm" the palm tree, but "a kite" is not the balloon, nor "a woman"
+    the man."""
     if said == kind or said == known:
         return True
     said_words, known_words = set(said.split()), set(known.split())
-    return bool(said_words & known_words) or said.endswith(known) or known.endswith(said)
+    return bool(said_words & known_words) or {said, known} == {"gull", "seagull"}
 
 
 class _Reader:

@@ -211,3 +211,14 @@ def test_it_rains_and_a_taxi_is_yellow():
     assert colors["taxi"] == "yellow" and colors["crow"] == "black"
     _, scene, _ = compiled("A red taxi drives by")
     assert scene.entities[0].color == "red"  # a colour the writer names wins
+
+
+def test_things_rising_together_rise_side_by_side_not_on_top_of_each_other():
+    _, scene, _ = compiled("Three balloons rise slowly into the sky at sunset")
+    starts = [p.motion.path[0] for p in scene.blocks[0].placements]
+    assert len(starts) == 3 and min(abs(a[0] - b[0]) for i, a in enumerate(starts) for b in starts[i + 1:]) >= 0.15
+
+
+def test_a_man_and_a_woman_are_two_people():
+    _, scene, _ = compiled("A man and a woman walk down the street together")
+    assert sorted(e.name for e in scene.entities) == ["man", "woman"]
