@@ -16,11 +16,16 @@ from __future__ import annotations
 import numpy as np
 
 from hvg.evaluate.boxes import centre, centre_error, iou
-from hvg.evaluate.detect import AppearanceModel, classify, classify_changes, detect_group, learn_appearance
+from hvg.evaluate.detect import (AppearanceModel, classify, classify_against_background, classify_changes,
+                                 detect_group, learn_appearance)
 
 IOU_HIT = 0.5
 MIN_MOVING_PIXELS = 6   # fewer changed pixels than this is no moving object (rain drops, twinkling stars)
-METHODS = ("colour", "changes")
+MIN_OBJECT_PIXELS = 3   # against the plan's own background nothing else changes: only specks are dropped
+METHODS = ("colour", "changes")   # and BEHIND, when the plan's background alone is known
+BEHIND = ("background", "subtraction")
+SHIFT_MIN_IOU = 0.3       # detections this close to the truth teach how a configuration's boxes sit
+BACKGROUND_THRESHOLD = 8  # "subtraction": a pixel this far from the plan's background (max over channels) changed
 APPEARANCES = (True, False)   # learn colours from whole objects, or from their interiors only
 JOINS = (True, False)         # join nearby parts into one object, or keep them apart
 SELECTION_FRAMES = 12         # frames of a block the configuration is chosen on
@@ -29,7 +34,7 @@ SELECTION_FRAMES = 12         # frames of a block the configuration is chosen on
 def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.ndarray, planned: np.ndarray,
                  evaluable: np.ndarray, groups: list[list[int]], group_colors: list[tuple[int, int, int]],
                  block_starts: list[int], still_camera: list[bool] | None = None, seed: int = 0,
-                 reference_detections: dict | None = None) -> np.ndarray:
+                 reference_detections: dict | None = None, background: np.ndarray | None = None) -> np.ndarray:
     """(n, m, 4) detected boxes for the m instances (NaN where not detected or not evaluable).
 
     frames: the video under test (n, h, w, 3); reference, reference_masks: the procedural reference and its
@@ -37,6 +42,8 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
     on the video only to pair detections with instances; evaluable (n, m) bool: instance-frames to score;
     groups: the track indices of each colour group; still_camera: per block, whether the plan's camera holds still.
     reference_detections: a dict that receives the reference's own detections under key "boxes" (optional).
+    background (n, h, w, 3): the plan rendered without its entities (optional): adds the "background" method,
+    objects found as what differs from it.
     """
     n, m = planned.shape[:2]
     detected = np.full((n, m, 4), np.nan)
@@ -54,21 +61,38 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
         still = bool(still_camera and b < len(still_camera) and still_camera[b])
         medians = {"reference": _median(reference[span]), "video": _median(frames[span])} \
             if still else {"reference": None, "video": None}
-        configs = [(whole, method, join) for whole in APPEARANCES for method in (METHODS if still else ("colour",))
-                   for join in JOINS]
+        methods = [m for m in METHODS if m != "changes" or still] + (list(BEHIND) if background is not None else [])
+        configs = [(whole, method, join) for whole in APPEARANCES for method in methods for join in JOINS]
         # Choose per group on the reference, where the truth is known, on a sample of the block's frames: as
         # rendered, and as a video codec hands them over (colour at half resolution), so that the choice also
         # holds for videos read back from files.
         pick = np.arange(start, stop)[::max(1, (stop - start) // SELECTION_FRAMES)]
-        scores = {c: 0.0 for c in configs}
-        for shown, median in ((reference[pick], medians["reference"]), (chroma_420(reference[pick]), None)):
-            if still and median is None:
-                median = chroma_420(medians["reference"][None])[0]
+        founds = {c: [] for c in configs}
+        behind = background[pick] if background is not None else None
+        for coded in (False, True):
+            shown = chroma_420(reference[pick]) if coded else reference[pick]
+            median = medians["reference"]
+            if still and coded:
+                median = chroma_420(median[None])[0]
+            if behind is not None and coded:
+                behind = chroma_420(behind)
             for c in configs:
                 found = _detect_span(shown, models[c[0]], c[1], c[2], groups, evaluable[pick], planned[pick],
-                                     still=median)
-                scores[c] = scores[c] + np.nan_to_num(iou(found, planned[pick]), nan=0.0)
-        best = {g: max(configs, key=lambda c: scores[c][:, tracks][evaluable[pick][:, tracks]].sum())
+                                     still=behind if c[1] in BEHIND else median)
+                founds[c].append(found)
+        # How each configuration's boxes sit on the planned ones, learned per group on the reference and pooled
+        # (relative to the box's size: no position survives), then applied to the video: a style's outline
+        # drawn beside the shape, or a shape's fill the colour of what is behind, moves box edges the same way
+        # in every frame.
+        truth, scorable = np.concatenate([planned[pick]] * 2), np.concatenate([evaluable[pick]] * 2)
+        shifts = {c: [edge_shift(np.concatenate(founds[c])[:, tracks], truth[:, tracks], scorable[:, tracks])
+                      for tracks in groups] for c in configs}
+        scores = {c: np.nan_to_num(iou(np.concatenate(founds[c]), truth), nan=0.0) for c in configs}
+        for c in configs:
+            for tracks, shift in zip(groups, shifts[c]):
+                fitted = np.nan_to_num(iou(apply_shift(np.concatenate(founds[c])[:, tracks], shift), truth[:, tracks]))
+                scores[c][:, tracks] = fitted
+        best = {g: max(configs, key=lambda c: scores[c][:, tracks][scorable[:, tracks]].sum())
                 for g, tracks in enumerate(groups)}
         for config in dict.fromkeys(best.values()):
             chosen = [g for g in best if best[g] == config]
@@ -76,12 +100,31 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
                                            (reference, on_reference, medians["reference"])):
                 found = _detect_span(images[span], models[config[0]], config[1], config[2],
                                      [groups[g] for g in chosen], evaluable[span], planned[span], group_ids=chosen,
-                                     still=median)
+                                     still=background[span] if config[1] in BEHIND else median)
                 for g in chosen:
-                    target[span, groups[g]] = found[:, groups[g]]
+                    target[span, groups[g]] = apply_shift(found[:, groups[g]], shifts[config][g])
     if reference_detections is not None:
         reference_detections["boxes"] = on_reference
     return detected
+
+
+def edge_shift(found: np.ndarray, planned: np.ndarray, scorable: np.ndarray) -> np.ndarray:
+    """(4,) median offset of each box edge (x0, y0, x1, y1) from the detected to the planned box, in units of the
+    detected box's width or height, over scorable instance-frames found roughly right (IoU >= SHIFT_MIN_IOU);
+    zeros when there are none."""
+    ok = scorable & np.isfinite(found[..., 0]) & (np.nan_to_num(iou(found, planned)) >= SHIFT_MIN_IOU)
+    if ok.sum() < 2:
+        return np.zeros(4)
+    f, p = found[ok], planned[ok]
+    size = np.maximum(np.stack([f[:, 2] - f[:, 0], f[:, 3] - f[:, 1]] * 2, axis=1)[:, [0, 1, 2, 3]], 1.0)
+    return np.median((p - f) / size, axis=0)
+
+
+def apply_shift(found: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    """Boxes (..., 4) with each edge moved by `shift` (4,) times the box's width or height."""
+    width, height = found[..., 2] - found[..., 0], found[..., 3] - found[..., 1]
+    size = np.stack([width, height, width, height], axis=-1)
+    return found + shift * size
 
 
 def _median(frames: np.ndarray) -> np.ndarray:
@@ -112,7 +155,14 @@ def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, join: 
     labels = classify(frames, model)
     if method == "changes" and still is None:
         still = _median(frames)
-    changes = classify_changes(frames, still, model) if method == "changes" else None
+    changes = None
+    if method == "changes":
+        changes = classify_changes(frames, still, model)
+    elif method == "background":
+        changes = classify_against_background(frames, still, model)
+    elif method == "subtraction":
+        changes = classify_changes(frames, still, model, BACKGROUND_THRESHOLD)
+    smallest = MIN_MOVING_PIXELS if method == "changes" else MIN_OBJECT_PIXELS
     for k in range(len(frames)):
         if not evaluable[k].any():
             continue
@@ -120,7 +170,7 @@ def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, join: 
             wanted = [i for i in tracks if evaluable[k, i]]
             if not wanted:
                 continue
-            found = detect_group(changes[k], g, len(wanted), MIN_MOVING_PIXELS, join) if changes is not None else []
+            found = detect_group(changes[k], g, len(wanted), smallest, join) if changes is not None else []
             if len(found) < len(wanted):  # not (all) moving: find them by colour
                 found = detect_group(labels[k], g, len(wanted), join=join)
             if not found:

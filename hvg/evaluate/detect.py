@@ -19,6 +19,7 @@ ENTITY_COLOURS = 4
 SAMPLE_PIXELS = 4000
 MERGE_SHARE = 0.25     # components at least this share of the largest, and near it, belong to the same object
 CHANGE_THRESHOLD = 24  # a pixel this far (max over channels) from the still background has changed
+COVER_THRESHOLD = 4    # a pixel this far from the plan's own background (which only entities change) may be one
 
 
 @dataclass
@@ -101,19 +102,21 @@ def classify(frames: np.ndarray, model: AppearanceModel) -> np.ndarray:
     return _tables(model)[0][_quantise(frames)]
 
 
-def classify_changes(frames: np.ndarray, still_background: np.ndarray, model: AppearanceModel) -> np.ndarray:
+def classify_changes(frames: np.ndarray, still_background: np.ndarray, model: AppearanceModel,
+                     threshold: int = CHANGE_THRESHOLD) -> np.ndarray:
     """(..., h, w) int: pixels that differ from the still background AND moved towards an entity's colours take
     that entity's group; all others are -1.
 
     `still_background` (h, w, 3) is the temporal median of the block (valid when the camera holds still): a moving
-    object is what differs from it. "Towards" (nearer the entity's colours than the background pixel was)
+    object is what differs from it. It may also be (n, h, w, 3), one background per frame: the plan rendered
+    without its entities (`background.background_only`), which shows what is behind every object, moving or not. "Towards" (nearer the entity's colours than the background pixel was)
     rejects the ghost a slow object leaves in the median. Colours are compared only among entities here, so a
     dark rim or a shadowed side still counts as the object even when the background holds a similar colour.
     """
     _, nearest_entity, entity_distances, entity_owner = _tables(model)
     if entity_owner.size == 0:
         return np.full(frames.shape[:-1], -1)
-    changed = np.abs(frames.astype(np.int16) - still_background.astype(np.int16)).max(-1) > CHANGE_THRESHOLD
+    changed = np.abs(frames.astype(np.int16) - still_background.astype(np.int16)).max(-1) > threshold
     q_frame, q_still = _quantise(frames), _quantise(still_background)
     nearest = nearest_entity[q_frame]
     towards = entity_distances[q_frame, nearest] < entity_distances[np.broadcast_to(q_still, q_frame.shape), nearest]
@@ -197,3 +200,36 @@ def _gap(a: np.ndarray, b: np.ndarray) -> float:
     dx = max(b[0] - a[2], a[0] - b[2], 0.0)
     dy = max(b[1] - a[3], a[1] - b[3], 0.0)
     return float(np.hypot(dx, dy))
+
+
+def classify_against_background(frames: np.ndarray, background: np.ndarray, model: AppearanceModel) -> np.ndarray:
+    """(n, h, w) int: pixels an entity covers at least half of, against the plan's background alone; -1 elsewhere.
+
+    A pixel on an object's edge is a blend: frame = a * colour + (1 - a) * background. For every pixel that differs
+    from the background (`background` (n, h, w, 3): the plan rendered without entities) each entity colour c gives
+    a cover a = <frame - background, c - background> / |c - background|^2; the colour whose blend explains the
+    pixel best is its owner, and it counts when a >= 1/2, the rule the planned boxes are drawn with (pixels the
+    shape covers at least half of). So boxes neither grow by the soft rim nor shrink by it.
+    """
+    entity = model.owner >= 0
+    labels = np.full(frames.shape[:-1], -1)
+    if not entity.any():
+        return labels
+    difference = frames.astype(np.float32) - background.astype(np.float32)
+    changed = np.abs(difference).max(-1) > COVER_THRESHOLD
+    d = difference[changed]                               # (p, 3)
+    behind = background[changed].astype(np.float32)       # (p, 3)
+    colours = model.centroids[entity]
+    best_residual = np.full(len(d), np.inf, np.float32)
+    best_cover = np.zeros(len(d), np.float32)
+    best_owner = np.full(len(d), -1)
+    for colour, owner in zip(colours, model.owner[entity]):
+        towards = colour[None] - behind
+        length = np.einsum("ij,ij->i", towards, towards)
+        cover = np.clip(np.einsum("ij,ij->i", d, towards) / np.maximum(length, 1.0), 0.0, 1.0)
+        rest = d - cover[:, None] * towards
+        residual = np.einsum("ij,ij->i", rest, rest)
+        better = residual < best_residual
+        best_residual[better], best_cover[better], best_owner[better] = residual[better], cover[better], owner
+    labels[changed] = np.where(best_cover >= 0.5, best_owner, -1)
+    return labels

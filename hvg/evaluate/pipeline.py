@@ -44,7 +44,9 @@ def plan_from_scene(scene, reference_backend: str = "preview") -> Plan:
     from hvg.world.resolve import resolve
     timeline = resolve(scene)
     preview = render_preview(timeline, 0, None, ground_truth=True)
-    truth = replace(plan_truth(timeline, preview), reference=stitch_like_render(preview.frames, timeline))
+    from hvg.evaluate.background import background_only
+    truth = replace(plan_truth(timeline, preview), reference=stitch_like_render(preview.frames, timeline),
+                    background=background_only(timeline))
     if reference_backend != "preview":  # PSNR/SSIM against another backend; everything else stays the plan's
         from hvg.render import RenderSettings, render
         frames = render(scene, settings=RenderSettings(backend=reference_backend, cache_dir=None))

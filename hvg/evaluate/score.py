@@ -57,7 +57,7 @@ def score_video(frames: np.ndarray, truth: PlanTruth, *, seed: int = 0) -> EvalR
     on_reference: dict = {}
     detected = control.detect_boxes(frames, truth.reference, truth.masks, planned, scored, groups, group_colors,
                                     truth.block_starts, truth.still_camera, seed=seed,
-                                    reference_detections=on_reference)
+                                    reference_detections=on_reference, background=truth.background)
     accuracy = control.control_accuracy(detected, planned, scored, truth.entities, truth.block_starts)
     ceiling = control.control_accuracy(on_reference["boxes"], planned, scored, truth.entities, truth.block_starts)
     accuracy["reference_mean_iou"] = ceiling["mean_iou"]

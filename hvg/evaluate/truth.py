@@ -31,6 +31,7 @@ class PlanTruth:
     still_camera: list[bool] | None = None  # per block: the camera holds still (None: unknown, treat as moving)
     valid: np.ndarray | None = None         # (n, h, w) bool: planned flow valid (no occlusion); None: use masks
     fidelity_reference: np.ndarray | None = None  # (n, h, w, 3) what PSNR/SSIM compare with, when not `reference`
+    background: np.ndarray | None = None    # (n, h, w, 3) the plan rendered without entities (None: unknown)
 
     @property
     def n_frames(self) -> int:
