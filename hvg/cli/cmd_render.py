@@ -67,8 +67,8 @@ def render(
 
     try:
         with _progress_bar(enabled=not quiet) as bar:
-            report = render_scene(file, output, settings=settings, force=force, contact_sheet=preview,
-                                  progress=count_finished(bar))
+            report = render_scene(_checked(file), output, settings=settings, force=force,
+                                  contact_sheet=preview, progress=count_finished(bar))
     except KeyboardInterrupt:
         kept = f"{finished['blocks']} of {finished['total']} blocks are finished and cached" if cache else \
             "nothing was cached (--no-cache)"
@@ -80,7 +80,7 @@ def render(
         _print_diagnostics(error.diagnostics)
         fail(f"{file} has errors; nothing was rendered", f"see `hvg check {file}`", exit_code=EXIT_FINDINGS)
     except NothingToRender as error:
-        fail(str(error), error.hint, exit_code=EXIT_FINDINGS)
+        fail(f"{file} has no blocks: there is nothing to render", error.hint, exit_code=EXIT_FINDINGS)
     except (OutputError, BackendUnavailable) as error:
         fail(str(error), error.hint)
     per_second = report.seconds / max(report.frames / report.fps, 1e-9)
@@ -90,6 +90,20 @@ def render(
                  f"{report.blocks_cached} from cache)")
     if preview:
         stdout.print(f"wrote {sheet_path(report.output)}")
+
+
+def _checked(file: Path):
+    """The program's IR; its warnings are printed first (errors raise CompileError), as a compiler would."""
+    from hvg.diagnostics import CompileError
+    from hvg.lang.api import check
+    try:
+        result = check(file)
+    except OSError as error:
+        fail(f"cannot read {file}: {error.strerror or error}", "give the path of a .scene program")
+    if result.errors or result.scene is None:
+        raise CompileError(result.diagnostics)
+    _print_diagnostics([d for d in result.diagnostics if d.severity == "warning"])
+    return result.scene
 
 
 def _count(n: int, noun: str) -> str:

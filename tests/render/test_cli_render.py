@@ -59,3 +59,11 @@ def test_ctrl_c_before_any_block_is_finished(tmp_path, capsys, monkeypatch):
     monkeypatch.setattr(PreviewBackend, "render_block", interrupted)
     assert main(["render", str(program), "--backend", "preview", "-q"]) == 130
     assert "interrupted: no video was written; no block was finished yet" in capsys.readouterr().err
+
+
+def test_warnings_are_shown_before_rendering(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HVG_CACHE_DIR", str(tmp_path / "cache"))
+    program = tmp_path / "warn.scene"
+    program.write_text(PROGRAM + "entity gull = bird\n")
+    assert main(["render", str(program), "--backend", "preview", "-q"]) == 0
+    assert "W004" in capsys.readouterr().err and (tmp_path / "warn.mp4").exists()
