@@ -109,8 +109,8 @@ def classify_changes(frames: np.ndarray, still_background: np.ndarray, model: Ap
 
     `still_background` (h, w, 3) is the temporal median of the block (valid when the camera holds still): a moving
     object is what differs from it. It may also be (n, h, w, 3), one background per frame: the plan rendered
-    without its entities (`background.background_only`), which shows what is behind every object, moving or not. "Towards" (nearer the entity's colours than the background pixel was)
-    rejects the ghost a slow object leaves in the median. Colours are compared only among entities here, so a
+    without its entities (`background.background_only`), which shows what is behind every object, moving or not.
+    "Towards" (nearer the entity's colours than the background pixel was) rejects the ghost a slow object leaves in the median. Colours are compared only among entities here, so a
     dark rim or a shadowed side still counts as the object even when the background holds a similar colour.
     """
     _, nearest_entity, entity_distances, entity_owner = _tables(model)
