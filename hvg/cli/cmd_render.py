@@ -52,6 +52,8 @@ def render(
         fail(f"{file} does not exist" if not file.exists() else f"{file} is not a file",
              "give the path of a .scene program")
     output = output or file.with_suffix(".mp4")
+    if cache and cache_dir is not None and cache_dir.exists() and not cache_dir.is_dir():
+        fail(f"--cache-dir {cache_dir} is a file, not a folder", "give a folder, or leave --cache-dir out")
     settings = RenderSettings(backend=backend.value, checkpoint=checkpoint, quality=quality.value, seed=seed,
                               device=device, cache_dir=(cache_dir or default_cache_dir()) if cache else None)
     finished = {"blocks": 0, "total": 0}

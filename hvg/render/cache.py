@@ -22,6 +22,7 @@ def default_cache_dir() -> Path:
 class BlockCache:
     def __init__(self, directory: Path | None):
         self.directory = directory
+        self.problem: OSError | None = None  # the last reason a block could not be stored
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.npz"
@@ -39,16 +40,25 @@ class BlockCache:
         return BlockResult(frames=frames, state=state or None)
 
     def put(self, key: str, result: BlockResult) -> None:
+        """Store a finished block. A cache that cannot be written (a full disk, a file in the way) is skipped:
+        the render goes on, it only cannot resume from this block."""
         if self.directory is None:
             return
         path = self._path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
         arrays = {"frames": result.frames, **{f"state.{k}": v for k, v in (result.state or {}).items()}}
-        fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".npz", dir=path.parent)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=f".{key}.", suffix=".npz", dir=path.parent)
+        except OSError as error:
+            self.problem = error
+            return
         try:
             with os.fdopen(fd, "wb") as handle:
                 np.savez(handle, **arrays)
             os.replace(tmp, path)
+        except OSError as error:
+            Path(tmp).unlink(missing_ok=True)
+            self.problem = error
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise

@@ -67,3 +67,11 @@ def test_warnings_are_shown_before_rendering(tmp_path, capsys, monkeypatch):
     program.write_text(PROGRAM + "entity gull = bird\n")
     assert main(["render", str(program), "--backend", "preview", "-q"]) == 0
     assert "W004" in capsys.readouterr().err and (tmp_path / "warn.mp4").exists()
+
+
+def test_a_cache_dir_that_is_a_file_is_a_usage_error(tmp_path, capsys):
+    program = tmp_path / "one.scene"
+    program.write_text(PROGRAM)
+    (tmp_path / "cache").write_text("")
+    assert main(["render", str(program), "--backend", "preview", "-q", "--cache-dir", str(tmp_path / "cache")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err

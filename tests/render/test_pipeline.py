@@ -153,3 +153,10 @@ def test_an_existing_contact_sheet_is_not_replaced_without_force(tmp_path):
     render_scene(three_block_scene(), tmp_path / "story.gif", settings=settings(tmp_path, "preview"),
                  contact_sheet=True, force=True)
     assert (tmp_path / "story.preview.png").read_bytes() != b"precious"
+
+
+def test_a_cache_that_cannot_be_written_does_not_stop_the_render(tmp_path):
+    in_the_way = tmp_path / "not-a-folder"
+    in_the_way.write_text("a file where the cache should be")
+    frames = render(three_block_scene(), settings=RenderSettings(backend="preview", cache_dir=in_the_way / "blocks"))
+    assert frames.shape[0] == 24
