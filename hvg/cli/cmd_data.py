@@ -47,6 +47,10 @@ def synth_command(
              "use 1 <= --min-seconds <= --max-seconds")
     if out.exists() and not out.is_dir():
         fail(f"{out} exists and is not a folder", "give a folder for --out")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        fail(f"cannot create the folder {out}: {error.strerror or error}", "give a folder that can be written")
     config = ProgramConfig(size=_size(size), fps=fps, duration=(min_seconds, max_seconds))
     renderer = None
     if render:

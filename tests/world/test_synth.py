@@ -351,3 +351,11 @@ def test_cli_data_synth_says_what_an_interruption_kept_and_what_a_resume_wrote(t
     assert main(args) == 0
     said = capsys.readouterr().out
     assert "wrote 1 clip to" in said and "kept 2 already complete" in said
+
+
+def test_cli_data_synth_out_below_a_file_is_a_clear_error(tmp_path, capsys):
+    from hvg.cli.main import main
+    (tmp_path / "file").write_text("")
+    assert main(["data", "synth", "--out", str(tmp_path / "file" / "sub"), "--count", "1", "--no-render", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot create the folder" in err and "internal error" not in err
