@@ -70,6 +70,9 @@ def plan(
         prompt = sys.stdin.read()
     if not prompt.strip():
         fail("the prompt is empty", 'describe the story, e.g. hvg plan "a red ball bounces along a beach"')
+    if output is not None and output.suffix.lower() in (".mp4", ".webm", ".gif", ".png"):
+        fail(f"-o {output} names a video, but hvg plan writes a program",
+             f"write it to {output.with_suffix('.scene')} (add --render for the video beside it)")
     if output is not None and output.is_dir():
         fail(f"{output} is a folder", f"name a file for the program, like {output / 'story.scene'}")
     if output is not None and output.exists() and not force:

@@ -128,3 +128,9 @@ def test_an_unknown_render_backend_is_refused_before_anything_is_written(tmp_pat
     story = tmp_path / "story.scene"
     assert main(["plan", "a red ball bounces", "-o", str(story), "--render", "--render-backend", "foo"]) == 2
     assert not story.exists() and "--render-backend" in capsys.readouterr().err
+
+
+def test_a_video_name_for_the_program_is_refused(tmp_path, capsys):
+    video = tmp_path / "story.mp4"
+    assert main(["plan", "a red ball bounces", "-o", str(video), "--render", "--force"]) == 2
+    assert "names a video" in capsys.readouterr().err and not video.exists()
