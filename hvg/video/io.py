@@ -8,6 +8,7 @@ frame), and a folder of PNGs for a path with no extension or ending in `/`.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 from fractions import Fraction
@@ -17,6 +18,7 @@ from typing import Iterable
 import numpy as np
 
 FORMATS = {".mp4": "mp4", ".webm": "webm", ".gif": "gif", "": "png"}
+FRAME_NAME = re.compile(r"frame_\d{5,}\.png")
 
 
 class OutputError(Exception):
@@ -39,7 +41,13 @@ def output_format(path: str | Path) -> str:
 def check_output(path: str | Path, *, force: bool) -> tuple[Path, str]:
     """Validate an output path before any work is done: format known, folder exists, no overwrite without force."""
     fmt = output_format(path)
-    target = Path(str(path).rstrip("/" + os.sep))
+    target = Path(str(path).rstrip("/" + os.sep) or os.sep)
+    if target.name in ("", ".."):  # "." or "..": the folder's own name, so it can be swapped like any other
+        target = Path(os.path.abspath(target))
+    if fmt == "png" and target.is_dir() and any(not FRAME_NAME.match(p.name) for p in target.iterdir()):
+        # Even --force replaces only a folder of frames: this one holds other work.
+        raise OutputError(f"{target} holds files that are not frames hvg wrote",
+                          "give a new folder name for the PNG frames")
     if target.exists() and not force:
         raise OutputError(f"{target} already exists", "pass --force to replace it, or choose another name")
     # Even --force never swaps a file for a folder or a folder for a file: that could throw away other work.

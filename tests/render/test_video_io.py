@@ -136,3 +136,15 @@ def test_reading_something_that_is_not_a_video_is_a_clear_error(tmp_path):
     (frames / "frame_00002.png").write_bytes(b"not a png")
     with pytest.raises(OutputError, match="PNG frames hvg cannot read"):
         read_video(frames)
+
+
+def test_force_replaces_only_a_folder_of_frames(tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "chapter1.scene").write_text("precious")
+    with pytest.raises(OutputError, match="not frames hvg wrote"):
+        write_video(moving_square(2), work, fps=12, force=True)
+    monkeypatch.chdir(work)
+    with pytest.raises(OutputError, match="not frames hvg wrote"):
+        write_video(moving_square(2), ".", fps=12, force=True)
+    assert [p.name for p in work.iterdir()] == ["chapter1.scene"]
