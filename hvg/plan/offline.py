@@ -18,6 +18,7 @@ from hvg import ir
 from hvg.plan import layout
 from hvg.plan.beats import is_base, split_conflicts
 from hvg.plan.reader import Action, Beat, Outline, Thing, read_prompt
+from hvg.lang.limits import MAX_BLOCKS
 from hvg.plan.scenery import background_motion, describe, entity_names, first_background, title
 
 Point = tuple[float, float]
@@ -420,6 +421,8 @@ class OfflinePlanner:
         blocks: list[ir.Block] = []
         start = 0.0
         for beat in self.beats:
+            if len(blocks) == MAX_BLOCKS:  # a longer story does not fit one video; the rest is left out
+                break
             block = self._block(beat, start)
             if not block.placements and blocks:
                 continue

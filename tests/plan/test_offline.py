@@ -222,3 +222,11 @@ def test_things_rising_together_rise_side_by_side_not_on_top_of_each_other():
 def test_a_man_and_a_woman_are_two_people():
     _, scene, _ = compiled("A man and a woman walk down the street together")
     assert sorted(e.name for e in scene.entities) == ["man", "woman"]
+
+
+def test_a_story_longer_than_one_video_stops_at_the_block_limit(monkeypatch):
+    from hvg.plan import offline
+    monkeypatch.setattr(offline, "MAX_BLOCKS", 3)
+    scene = plan_offline("a ball bounces, then " * 5)
+    assert len(scene.blocks) == 3
+    assert len(scene.transitions) == 2
