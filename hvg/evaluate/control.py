@@ -16,14 +16,15 @@ from __future__ import annotations
 import numpy as np
 
 from hvg.evaluate.boxes import centre, centre_error, iou
-from hvg.evaluate.detect import (AppearanceModel, classify, classify_against_background, classify_changes,
-                                 detect_group, learn_appearance)
+from hvg.evaluate.detect import (CHANGE_THRESHOLD, AppearanceModel, classify, classify_against_background,
+                                 classify_changes, detect_group, largest_difference, learn_appearance)
 
 IOU_HIT = 0.5
 MIN_MOVING_PIXELS = 6   # fewer changed pixels than this is no moving object (rain drops, twinkling stars)
 MIN_OBJECT_PIXELS = 3   # against the plan's own background nothing else changes: only specks are dropped
 METHODS = ("colour", "changes")   # and BEHIND, when the plan's background alone is known
 BEHIND = ("background", "subtraction")
+BACKGROUND_SLACK = 0.1    # ... of the frame a video may differ from the plan's background beyond the reference
 SHIFT_MIN_IOU = 0.3       # detections this close to the truth teach how a configuration's boxes sit
 BACKGROUND_THRESHOLD = 8  # "subtraction": a pixel this far from the plan's background (max over channels) changed
 APPEARANCES = (True, False)   # learn colours from whole objects, or from their interiors only
@@ -61,7 +62,8 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
         still = bool(still_camera and b < len(still_camera) and still_camera[b])
         medians = {"reference": _median(reference[span]), "video": _median(frames[span])} \
             if still else {"reference": None, "video": None}
-        methods = [m for m in METHODS if m != "changes" or still] + (list(BEHIND) if background is not None else [])
+        behind_usable = background is not None and matches_background(frames[span], reference[span], background[span])
+        methods = [m for m in METHODS if m != "changes" or still] + (list(BEHIND) if behind_usable else [])
         configs = [(whole, method, join) for whole in APPEARANCES for method in methods for join in JOINS]
         # Choose per group on the reference, where the truth is known, on a sample of the block's frames: as
         # rendered, and as a video codec hands them over (colour at half resolution), so that the choice also
@@ -76,9 +78,10 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
                 median = chroma_420(median[None])[0]
             if behind is not None and coded:
                 behind = chroma_420(behind)
+            classified = {}
             for c in configs:
                 found = _detect_span(shown, models[c[0]], c[1], c[2], groups, evaluable[pick], planned[pick],
-                                     still=behind if c[1] in BEHIND else median)
+                                     still=behind if c[1] in BEHIND else median, classified=classified)
                 founds[c].append(found)
         # How each configuration's boxes sit on the planned ones, learned per group on the reference and pooled
         # (relative to the box's size: no position survives), then applied to the video: a style's outline
@@ -106,6 +109,15 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
     if reference_detections is not None:
         reference_detections["boxes"] = on_reference
     return detected
+
+
+def matches_background(frames: np.ndarray, reference: np.ndarray, background: np.ndarray) -> bool:
+    """Whether a video keeps the plan's background: it differs from the plan's background alone on hardly more of
+    the frame than the reference does (where the entities are; compared coarsely, so codec noise passes). A video that paints its own background (a model's
+    sky of other clouds) would turn into one big change, so its entities are then found by colour or motion."""
+    def changed_share(images: np.ndarray) -> float:
+        return float((largest_difference(images, background) > CHANGE_THRESHOLD).mean())
+    return changed_share(frames) <= changed_share(reference) + BACKGROUND_SLACK
 
 
 def edge_shift(found: np.ndarray, planned: np.ndarray, scorable: np.ndarray) -> np.ndarray:
@@ -147,21 +159,29 @@ def chroma_420(frames: np.ndarray) -> np.ndarray:
 
 def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, join: bool, groups: list[list[int]],
                  evaluable: np.ndarray, planned: np.ndarray, group_ids: list[int] | None = None,
-                 still: np.ndarray | None = None) -> np.ndarray:
+                 still: np.ndarray | None = None, classified: dict | None = None) -> np.ndarray:
     """Detections (t, m, 4) in frames of one block with one configuration, for the given groups.
-    `still`: the block's temporal median of these frames (for the "changes" method)."""
+    `still`: the block's temporal median of these frames (for the "changes" method), or the plan's background
+    alone (for BEHIND). `classified`: a cache of pixel labels of these frames, shared by configurations that
+    differ only in `join`."""
     group_ids = list(range(len(groups))) if group_ids is None else group_ids
     detected = np.full((len(frames), planned.shape[1], 4), np.nan)
-    labels = classify(frames, model)
-    if method == "changes" and still is None:
-        still = _median(frames)
-    changes = None
-    if method == "changes":
-        changes = classify_changes(frames, still, model)
-    elif method == "background":
-        changes = classify_against_background(frames, still, model)
-    elif method == "subtraction":
-        changes = classify_changes(frames, still, model, BACKGROUND_THRESHOLD)
+    key = (id(model), method)
+    if classified is None or key not in classified:
+        labels = classify(frames, model)
+        if method == "changes" and still is None:
+            still = _median(frames)
+        changes = None
+        if method == "changes":
+            changes = classify_changes(frames, still, model)
+        elif method == "background":
+            changes = classify_against_background(frames, still, model)
+        elif method == "subtraction":
+            changes = classify_changes(frames, still, model, BACKGROUND_THRESHOLD)
+        if classified is not None:
+            classified[key] = (labels, changes)
+    else:
+        labels, changes = classified[key]
     smallest = MIN_MOVING_PIXELS if method == "changes" else MIN_OBJECT_PIXELS
     for k in range(len(frames)):
         if not evaluable[k].any():

@@ -116,7 +116,7 @@ def classify_changes(frames: np.ndarray, still_background: np.ndarray, model: Ap
     _, nearest_entity, entity_distances, entity_owner = _tables(model)
     if entity_owner.size == 0:
         return np.full(frames.shape[:-1], -1)
-    changed = np.abs(frames.astype(np.int16) - still_background.astype(np.int16)).max(-1) > threshold
+    changed = largest_difference(frames, still_background) > threshold
     q_frame, q_still = _quantise(frames), _quantise(still_background)
     nearest = nearest_entity[q_frame]
     towards = entity_distances[q_frame, nearest] < entity_distances[np.broadcast_to(q_still, q_frame.shape), nearest]
@@ -215,9 +215,8 @@ def classify_against_background(frames: np.ndarray, background: np.ndarray, mode
     labels = np.full(frames.shape[:-1], -1)
     if not entity.any():
         return labels
-    difference = frames.astype(np.float32) - background.astype(np.float32)
-    changed = np.abs(difference).max(-1) > COVER_THRESHOLD
-    d = difference[changed]                               # (p, 3)
+    changed = largest_difference(frames, background) > COVER_THRESHOLD
+    d = frames[changed].astype(np.float32) - background[changed].astype(np.float32)  # (p, 3)
     behind = background[changed].astype(np.float32)       # (p, 3)
     colours = model.centroids[entity]
     best_residual = np.full(len(d), np.inf, np.float32)
@@ -233,3 +232,10 @@ def classify_against_background(frames: np.ndarray, background: np.ndarray, mode
         best_residual[better], best_cover[better], best_owner[better] = residual[better], cover[better], owner
     labels[changed] = np.where(best_cover >= 0.5, best_owner, -1)
     return labels
+
+
+def largest_difference(frames: np.ndarray, background: np.ndarray) -> np.ndarray:
+    """(..., h, w) uint8: the largest absolute difference over the colour channels (uint8 arithmetic: fast)."""
+    background = np.broadcast_to(background, frames.shape)
+    difference = np.maximum(frames, background) - np.minimum(frames, background)
+    return np.maximum(np.maximum(difference[..., 0], difference[..., 1]), difference[..., 2])
