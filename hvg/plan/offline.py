@@ -359,14 +359,14 @@ class OfflinePlanner:
                 placements.append(self._placement(track, motion, actions, start, start + duration))
         block_chunks = []
         if chunks:
-            text = describe(beat, self.outline.things)
+            text = describe(beat, self.outline.things, self.outline.prompt)
             block_chunks = [ir.Chunk(start=start, end=pause, description=text, placements=[a for a, _ in chunks]),
                             ir.Chunk(start=pause, end=start + duration, description=text,
                                      placements=[b for _, b in chunks])]
         motion_kind, strength = background_motion(self.settings.background, self.settings.weather)
         background = ir.Background(kind=self.settings.background, time=self.settings.time,
                                    weather=self.settings.weather, motion=motion_kind, strength=strength)
-        return ir.Block(start=start, end=start + duration, description=describe(beat, self.outline.things),
+        return ir.Block(start=start, end=start + duration, description=describe(beat, self.outline.things, self.outline.prompt),
                         background=background, camera=list(self.settings.camera), placements=placements,
                         chunks=block_chunks)
 

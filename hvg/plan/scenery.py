@@ -34,7 +34,17 @@ def entity_names(things: list[Thing]) -> list[str]:
 _OPENERS = frozenset("and then where after that later finally next afterwards so , |".split())
 
 
-def describe(beat: Beat, things: list[Thing]) -> str:
+def proper_words(prompt: str) -> dict[str, str]:
+    """Words the writer capitalised inside a sentence ("Earth", "Paris", "NASA"), to keep them in descriptions."""
+    found = {}
+    for match in re.finditer(r"(?<![.!?]\s)(?<!^)\b([^\W\d_]*[A-Z][^\W_]*)", prompt.strip()):
+        word = match.group(1)
+        if match.start() > 0 and word.lower() != word:
+            found[word.lower()] = word
+    return found
+
+
+def describe(beat: Beat, things: list[Thing], prompt: str = "") -> str:
     """The beat's words as a block description that names who acts: "..., then flies into space" becomes
     "The rocket flies into space", "where it circles the moon" becomes "The rocket circles the moon"."""
     words = list(beat.words)
@@ -46,7 +56,8 @@ def describe(beat: Beat, things: list[Thing]) -> str:
         named = [n if nouns.count(n) == 1 else f"{n}s" for n in dict.fromkeys(nouns)]
         subject = "the " + " and the ".join(named)
         words = subject.split() + words[1:] if words[0] in lx.PRONOUNS else subject.split() + words
-    return _detokenize(words) or "A scene"
+    proper = proper_words(prompt)
+    return _detokenize([proper.get(w, w) for w in words]) or "A scene"
 
 
 def first_background(outline: Outline) -> str:

@@ -190,7 +190,9 @@ def test_a_title_skips_an_opening_setting_clause_when_it_must_shorten():
 
 def test_descriptions_keep_letters_outside_ascii():
     _, scene, _ = compiled("A red ball rests by the café in Zürich")
-    assert "the café in zürich" in scene.blocks[0].description.lower()
+    assert scene.blocks[0].description == "A red ball rests by the café in Zürich"
+    _, scene, _ = compiled("A rocket leaves Earth, then flies past the moon. The moon shines")
+    assert [b.description for b in scene.blocks][:2] == ["A rocket leaves Earth", "The rocket flies past the moon"]
 
 
 @pytest.mark.parametrize("prompt", ["Two cars race from left to right", "three kids run from right to left",
