@@ -6,6 +6,7 @@ draft is kept as `<output>.draft`), 2 for usage errors and for an endpoint or mo
 from __future__ import annotations
 
 import os
+import re
 import sys
 from enum import Enum
 from pathlib import Path
@@ -95,6 +96,11 @@ def plan(
     except PlanError as error:
         fail(str(error), error.hint)
     _report(result, output)
+    if result.ok and name == "offline" and not re.search(r"^entity ", result.source or "", re.MULTILINE):
+        from hvg.vocab import KINDS
+        stderr.print("note: nothing in the prompt is a thing the offline planner can draw, so the program is only "
+                     f"a background; name things it knows ({', '.join(KINDS)}), or plan with a language model "
+                     "(--endpoint URL --model NAME)", markup=False)
     if not result.ok:
         exit_with(EXIT_FINDINGS)
     if output is None:

@@ -134,3 +134,10 @@ def test_a_video_name_for_the_program_is_refused(tmp_path, capsys):
     video = tmp_path / "story.mp4"
     assert main(["plan", "a red ball bounces", "-o", str(video), "--render", "--force"]) == 2
     assert "names a video" in capsys.readouterr().err and not video.exists()
+
+
+def test_a_prompt_with_nothing_to_draw_says_so(capsys):
+    assert main(["plan", "A dog runs"]) == 0
+    assert "nothing in the prompt is a thing the offline planner can draw" in capsys.readouterr().err
+    assert main(["plan", "A ball runs"]) == 0
+    assert "nothing in the prompt" not in capsys.readouterr().err
