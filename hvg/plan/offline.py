@@ -142,6 +142,8 @@ class OfflinePlanner:
     def _origin(self, track: _Track, action: Action, home: Point) -> Point:
         if track.visible and track.pos is not None:
             return track.pos
+        if action.motion == "bounces" and track.kind == "bird" and self.settings.background != "space":
+            home = (home[0], layout.GROUND_LINE - track.current_size / 2)  # a bird hops on the ground
         if action.from_side:
             return self._side_start(track, action.from_side, home)
         if action.to_side in ("left", "right") or action.across:
@@ -204,6 +206,8 @@ class OfflinePlanner:
             y = origin[1]
             if track.kind in layout.SKY_KINDS and vertical == "down":
                 x, y = mark.pos[0], mark.pos[1] - mark.current_size / 2 - size / 2
+            elif track.kind in layout.SKY_KINDS and vertical == "up":  # "flies up to the tree": up to its lane
+                y = min(origin[1], layout.rest_y(track.kind, size, self.settings.background, track.lane))
             target = self._clamp(track, (x, y))
             if math.dist(target, origin) < 0.05:  # already beside it: step back, so it is seen to move
                 target = self._clamp(track, (origin[0] - direction * 0.2, y))
@@ -252,7 +256,8 @@ class OfflinePlanner:
             start, end = path[0], _pt(path[-1][0], path[0][1])
             if math.dist(start, end) < 0.05:
                 end = self._clamp(track, (start[0] + 0.3 * (1 if start[0] < 0.5 else -1), start[1]))
-            height = _r(max(0.05, min(0.3, start[1] - track.current_size / 2 - 0.08)))
+            highest = 0.12 if action.word.startswith("hop") else 0.3  # a hop is a small jump
+            height = _r(max(0.05, min(highest, start[1] - track.current_size / 2 - 0.08)))
             times = action.times or (1 if math.dist(start, end) < 0.3 else 2)
             return ir.Bounces(start=start, end=end, height=height, times=times), end, True
         if motion == "orbits":

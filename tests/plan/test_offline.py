@@ -232,3 +232,10 @@ def test_a_story_longer_than_one_video_stops_at_the_block_limit(monkeypatch):
     scene = plan_offline("a ball bounces, then " * 5)
     assert len(scene.blocks) == 3
     assert len(scene.transitions) == 2
+
+
+def test_a_bird_hops_on_the_ground_and_flies_up_to_a_tree():
+    _, scene, _ = compiled("A tiny yellow bird hops across the grass, then flies up to a tree.")
+    hop, flight = scene.blocks[0].placements[0].motion, scene.blocks[1].placements[0].motion
+    assert hop.type == "bounces" and hop.start[1] > 0.8 and hop.height <= 0.12
+    assert flight.path[-1][1] < 0.4  # up, not along the ground
