@@ -25,6 +25,7 @@ MIN_OBJECT_PIXELS = 3   # against the plan's own background nothing else changes
 METHODS = ("colour", "changes")   # and BEHIND, when the plan's background alone is known
 BEHIND = ("background", "subtraction")
 BACKGROUND_SLACK = 0.1    # ... of the frame a video may differ from the plan's background beyond the reference
+NEAR_TIE = 0.0           # mean IoU on the selection frames this close to the best counts as a tie
 SHIFT_MIN_IOU = 0.3       # detections this close to the truth teach how a configuration's boxes sit
 BACKGROUND_THRESHOLD = 8  # "subtraction": a pixel this far from the plan's background (max over channels) changed
 APPEARANCES = (True, False)   # learn colours from whole objects, or from their interiors only
@@ -42,7 +43,8 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
     instance masks, used to learn colours per block and to choose the detection method; planned (n, m, 4): used
     on the video only to pair detections with instances; evaluable (n, m) bool: instance-frames to score;
     groups: the track indices of each colour group; still_camera: per block, whether the plan's camera holds still.
-    reference_detections: a dict that receives the reference's own detections under key "boxes" (optional).
+    reference_detections: a dict that receives the reference's own detections under key "boxes" and the
+    configuration chosen per block and group under "configurations" (optional).
     background (n, h, w, 3): the plan rendered without its entities (optional): adds the "background" method,
     objects found as what differs from it.
     """
@@ -50,6 +52,7 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
     detected = np.full((n, m, 4), np.nan)
     on_reference = np.full((n, m, 4), np.nan)
     bounds = [*sorted(set(block_starts) | {0}), n]
+    chosen_configs = []   # per block: {group: (whole objects, method, join, edge shift)}, for reports and tests
     for b, (start, stop) in enumerate(zip(bounds[:-1], bounds[1:])):
         if stop <= start:
             continue
@@ -63,7 +66,8 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
         medians = {"reference": _median(reference[span]), "video": _median(frames[span])} \
             if still else {"reference": None, "video": None}
         behind_usable = background is not None and matches_background(frames[span], reference[span], background[span])
-        methods = [m for m in METHODS if m != "changes" or still] + (list(BEHIND) if behind_usable else [])
+        # On a near tie the plan's background wins: it explains every pixel, moving or not (listed first)
+        methods = (list(BEHIND) if behind_usable else []) + [m for m in METHODS if m != "changes" or still]
         configs = [(whole, method, join) for whole in APPEARANCES for method in methods for join in JOINS]
         # Choose per group on the reference, where the truth is known, on a sample of the block's frames: as
         # rendered, and as a video codec hands them over (colour at half resolution), so that the choice also
@@ -95,8 +99,9 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
             for tracks, shift in zip(groups, shifts[c]):
                 fitted = np.nan_to_num(iou(apply_shift(np.concatenate(founds[c])[:, tracks], shift), truth[:, tracks]))
                 scores[c][:, tracks] = fitted
-        best = {g: max(configs, key=lambda c: scores[c][:, tracks][scorable[:, tracks]].sum())
+        best = {g: _first_near_best(configs, [_mean(scores[c][:, tracks][scorable[:, tracks]]) for c in configs])
                 for g, tracks in enumerate(groups)}
+        chosen_configs.append({g: (*best[g], shifts[best[g]][g].round(3).tolist()) for g in best})
         for config in dict.fromkeys(best.values()):
             chosen = [g for g in best if best[g] == config]
             for images, target, median in ((frames, detected, medians["video"]),
@@ -108,7 +113,19 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
                     target[span, groups[g]] = apply_shift(found[:, groups[g]], shifts[config][g])
     if reference_detections is not None:
         reference_detections["boxes"] = on_reference
+        reference_detections["configurations"] = chosen_configs
     return detected
+
+
+def _mean(values: np.ndarray) -> float:
+    return float(values.mean()) if values.size else 0.0
+
+
+def _first_near_best(configs: list, scores: list[float]) -> tuple:
+    """The first configuration scoring within NEAR_TIE of the best: a few selection frames cannot tell apart
+    configurations that close, and the earlier ones are the more robust."""
+    top = max(scores)
+    return next(c for c, score in zip(configs, scores) if score >= top - NEAR_TIE)
 
 
 def matches_background(frames: np.ndarray, reference: np.ndarray, background: np.ndarray) -> bool:
