@@ -31,7 +31,8 @@ def render(
                                                    "renderer; auto: builtin when a checkpoint ships.")] = BackendChoice.auto,
     checkpoint: Annotated[Optional[Path], typer.Option(help="A checkpoint (.safetensors) for the builtin backend.")] = None,
     quality: Annotated[Quality, typer.Option(help=QUALITY_HELP)] = Quality("standard"),  # type: ignore[valid-type]
-    seed: Annotated[Optional[int], typer.Option(help="Seed; default: the program's `seed` setting.")] = None,
+    seed: Annotated[Optional[int], typer.Option(min=0, max=2 ** 63 - 1, help="Seed; default: the program's "
+                                                "`seed` setting.")] = None,
     device: Annotated[str, typer.Option(help="torch device for the model: cpu, cuda, cuda:1, mps.")] = "cpu",
     force: Annotated[bool, typer.Option("--force", "-f", help="Replace the output if it exists.")] = False,
     preview: Annotated[bool, typer.Option("--preview", help="Also write a contact sheet PNG beside the output.")] = False,

@@ -75,3 +75,10 @@ def test_a_cache_dir_that_is_a_file_is_a_usage_error(tmp_path, capsys):
     (tmp_path / "cache").write_text("")
     assert main(["render", str(program), "--backend", "preview", "-q", "--cache-dir", str(tmp_path / "cache")]) == 2
     assert "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_the_seed_option_has_the_range_of_the_seed_setting(tmp_path, capsys):
+    program = tmp_path / "one.scene"
+    program.write_text(PROGRAM)
+    assert main(["render", str(program), "--backend", "preview", "-q", "--seed", "-5"]) == 2
+    assert not (tmp_path / "one.mp4").exists()
