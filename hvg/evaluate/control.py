@@ -1,11 +1,13 @@
 """Control accuracy: does each entity appear where the plan put it?
 
-`detect_boxes` finds entities with the colour detector (`detect`), which never sees the planned boxes of the
-video under test. Per block and per entity it has a few configurations: colours learned from whole objects or
-from their interiors only; nearby parts joined into one object or kept apart; objects found by colour alone, or
-(when the plan's camera holds still) as change against the block's temporal median that moved towards the
-entity's colours, falling back to colour for objects that do not move. Which works best depends on the
-background and the style, so it is chosen on the procedural reference, where the truth is known, and then
+`detect_boxes` finds entities with the detector of `detect`, which never sees the planned boxes of the video
+under test. Per block and per entity it has a few configurations: colours learned from whole objects or from
+their interiors only; nearby parts joined into one object or kept apart; objects found against the plan's
+background alone (the timeline rendered without its entity tracks: "background", by cover, and "subtraction", by
+a threshold), by colour alone, or (when the plan's camera holds still) as change against the block's temporal
+median that moved towards the entity's colours, falling back to colour for objects that do not move. Which works
+best depends on the background and the style, so it is chosen on the procedural reference, where the truth is
+known, together with how its boxes' edges sit on the planned ones (pooled, relative to the box's size), and then
 applied to the video.
 Planned boxes of the video's frames are used only afterwards, to pair each detection with the instance it is
 closest to (centre distance, Hungarian), the usual matching step of detection benchmarks.

@@ -1,12 +1,13 @@
-"""A colour detector that never looks at the plan's boxes.
+"""A colour (and background-subtraction) detector that never looks at the plan's boxes.
 
 It learns WHAT each entity looks like (a few colours per entity, and a few for the background) from the
 procedural reference of the same block, pooled over all frames of the block, so no position survives the
 learning. It then finds WHERE each entity is in the video under test: every pixel takes the owner of its nearest
 colour (nearest centroid in RGB), or, for moving objects under a still camera, pixels that changed against the
 block's temporal median towards an entity's colours; the entity's pixels form connected components, and the
-largest components are the detections. Detections are matched to instances afterwards (matching only pairs them
-up; see `control`).
+largest components are the detections. Given the plan's background alone (no entities), an entity is also what
+differs from it: `classify_against_background` keeps the pixels an entity colour covers at least half of.
+Detections are matched to instances afterwards (matching only pairs them up; see `control`).
 """
 from __future__ import annotations
 
