@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from hvg.cli.app import EXIT_FINDINGS, app, exit_with, fail, stderr, stdout
+from hvg.cli.output_files import refuse_existing, write_text_atomically
 
 
 @app.command(name="compile")
@@ -17,7 +18,8 @@ def compile_command(
     tensors: Annotated[Optional[Path], typer.Option("--tensors", help="Also write what every block lowers to "
                                                     "(conditioning tensors and motion-guided noise) as "
                                                     ".safetensors; see docs/lowering.md.")] = None,
-    force: Annotated[bool, typer.Option("--force", "-f", help="Replace --tensors' file if it exists.")] = False,
+    force: Annotated[bool, typer.Option("--force", "-f", help="Replace the -o and --tensors files if they "
+                                        "exist.")] = False,
 ) -> None:
     """Compile a program to its IR (JSON): lets evaluated, groups expanded, `use` files inlined."""
     from hvg.lang.api import check
@@ -26,6 +28,11 @@ def compile_command(
     if not file.is_file():
         fail(f"cannot read {file}: {'no such file' if not file.exists() else 'not a file'}",
              "give the path of a .scene program")
+    if output is not None:
+        if output.resolve() == file.resolve():
+            fail(f"-o {output} would replace the program itself with its IR", "choose another -o, e.g. "
+                 f"{file.with_suffix('.json')}")
+        refuse_existing(output, force)
     result = check(file)
     text = {}
     for diagnostic in result.diagnostics:
@@ -39,10 +46,7 @@ def compile_command(
     if output is None:
         stdout.out(data, highlight=False)
         return
-    try:
-        output.write_text(data + "\n", encoding="utf-8")
-    except OSError as error:
-        fail(f"cannot write {output}: {error.strerror or error}")
+    write_text_atomically(output, data + "\n")
     stderr.print(f"wrote {output}", markup=False)
 
 

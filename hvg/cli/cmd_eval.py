@@ -25,6 +25,8 @@ def eval_(
                                                    "contact sheet")] = None,
     reference: Annotated[str, typer.Option("--reference", help="backend that renders the reference for "
                                            "PSNR/SSIM")] = "preview",
+    force: Annotated[bool, typer.Option("--force", "-f", help="replace a previous report in --report DIR")] =
+    False,
 ) -> None:
     """Score VIDEO against FILE: control accuracy, temporal coherence, flow consistency, fidelity, seams.
 
@@ -37,6 +39,11 @@ def eval_(
     from hvg.evaluate.cli_support import load_plan, load_video, print_table
     from hvg.evaluate.score import VideoMismatch, to_jsonable
 
+    if report is not None:
+        from hvg.evaluate.report import check_report_folder
+        problem = check_report_folder(report, force)
+        if problem:
+            fail(*problem)
     plan = load_plan(file, reference)
     frames = load_video(video, plan.truth.fps)
     from hvg.evaluate.pipeline import evaluate_video

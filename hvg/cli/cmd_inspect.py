@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from hvg.cli.app import app, fail, stdout
+from hvg.cli.output_files import refuse_existing, write_atomically
 
 
 @app.command()
@@ -16,6 +17,7 @@ def inspect(
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="PNG to write (default: "
                                                    "FILE.blockN.png next to the program)")] = None,
     correlation: Annotated[float, typer.Option(help="noise correlation along motion per frame, 0..1")] = 0.9,
+    force: Annotated[bool, typer.Option("--force", "-f", help="replace the -o file if it exists")] = False,
 ) -> None:
     """Draw how a block is lowered: layout boxes, visible colour and depth, motion field, and the noise's
     correlation along motion against i.i.d. noise and neighbours."""
@@ -23,6 +25,10 @@ def inspect(
         fail(f"cannot read {file}: no such file", "check the path; programs end in .scene")
     if not 0.0 <= correlation <= 1.0:
         fail(f"--correlation must be between 0 and 1, got {correlation}", "0.9 is the default")
+    if output is not None:
+        if output.suffix.lower() != ".png":
+            fail(f"-o writes a PNG picture, not `{output.name}`", f"use {output.with_suffix('.png')}")
+        refuse_existing(output, force)
     from hvg.diagnostics import CompileError
     from hvg.lang.api import compile_scene
     try:
@@ -34,7 +40,15 @@ def inspect(
              f"use --block 0..{max(len(scene.blocks) - 1, 0)}")
     from hvg.lower.inspect import inspect_image
     target = output or file.with_suffix(f".block{block}.png")
-    info = inspect_image(scene, block, target, correlation=correlation)
+    info = None
+
+    def draw(temporary: Path) -> None:
+        nonlocal info
+        info = inspect_image(scene, block, temporary, correlation=correlation)
+    try:
+        write_atomically(target, draw)
+    except OSError as error:
+        fail(f"cannot write {target}: {error.strerror or error}")
     lag1 = info.trajectory[0] if info.trajectory else float("nan")
     stdout.print(f"wrote {target} (block {block}, frames {info.conditioning.frame_range[0]}.."
                  f"{info.conditioning.frame_range[1] - 1}; noise r along motion {lag1:.3f}, "

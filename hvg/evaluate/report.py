@@ -12,6 +12,28 @@ from hvg.evaluate.svgplot import line_plot
 from hvg.evaluate.table import summary_rows
 
 
+REPORT_FILES = frozenset({"index.html", "contact_sheet.png"})
+
+
+def check_report_folder(directory: str | Path, force: bool) -> tuple[str, str] | None:
+    """Why `directory` may not receive a report (message, hint), or None: a folder that holds anything is
+    refused without --force, and one that holds anything but a previous report is refused even with it."""
+    out = Path(directory)
+    if not out.exists():
+        return None
+    if not out.is_dir():
+        return f"--report {out} is a file, not a folder", "give a new or empty folder for the report"
+    names = {entry.name for entry in out.iterdir()}
+    if not names:
+        return None
+    if not names <= REPORT_FILES:
+        return (f"--report {out} holds files that are not an hvg eval report",
+                "give a new or empty folder; nothing in it was touched")
+    if not force:
+        return f"--report {out} already holds a report", "pass --force to replace it, or give another folder"
+    return None
+
+
 def write_report(directory: str | Path, result: EvalResult, video: np.ndarray, reference: np.ndarray,
                  block_starts: list[int], title: str) -> Path:
     """Write DIR/index.html and DIR/contact_sheet.png; returns the html path."""
@@ -19,9 +41,9 @@ def write_report(directory: str | Path, result: EvalResult, video: np.ndarray, r
     out = Path(directory)
     out.mkdir(parents=True, exist_ok=True)
     frames = pick_frames(len(video), block_starts)
-    Image.fromarray(contact_sheet(video, reference, result.planned, result.detected, frames,
-                                  scored=result.scored)).save(
-        out / "contact_sheet.png")
+    sheet = Image.fromarray(contact_sheet(video, reference, result.planned, result.detected, frames,
+                                          scored=result.scored))
+    _replace(out / "contact_sheet.png", lambda temporary: sheet.save(temporary, format="PNG"))
     series, jumps = result.series, result.summary["seams"]["jumps"]
     seams = [s for s in block_starts if s > 0]
     plots = [
@@ -66,8 +88,23 @@ opacity or mostly hidden).</p><img src="contact_sheet.png" alt="contact sheet">
 </body></html>
 """
     path = out / "index.html"
-    path.write_text(html, encoding="utf-8")
+    _replace(path, lambda temporary: temporary.write_text(html, encoding="utf-8"))
     return path
+
+
+def _replace(path: Path, write) -> None:
+    """Write a temporary file next to `path` and rename it over: a previous report is never left half-written."""
+    import os
+    import tempfile
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    os.close(handle)
+    try:
+        write(Path(name))
+        os.chmod(name, 0o644)
+        os.replace(name, path)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
 
 
 def _fmt(value) -> str:

@@ -95,3 +95,27 @@ def test_an_unavailable_reference_backend_is_one_line(rendered, capsys):
     program, video = rendered
     assert main(["eval", str(program), str(video), "--reference", "nonsense"]) == 2
     assert "no backend" in capsys.readouterr().err
+
+
+def test_report_refuses_a_folder_that_holds_anything(rendered, tmp_path, capsys):
+    program, video = rendered
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "draft.txt").write_text("mine")
+    for extra in ([], ["--force"]):
+        assert main(["eval", str(program), str(video), "--report", str(folder), *extra]) == 2
+    assert [p.name for p in folder.iterdir()] == ["draft.txt"]
+    assert "not an hvg eval report" in capsys.readouterr().err
+
+
+def test_report_replaces_a_previous_report_only_with_force(rendered, tmp_path, capsys):
+    program, video = rendered
+    folder = tmp_path / "report"
+    folder.mkdir()
+    (folder / "index.html").write_text("old")
+    assert main(["eval", str(program), str(video), "--report", str(folder)]) == 2
+    assert (folder / "index.html").read_text() == "old"
+    assert "--force" in capsys.readouterr().err
+    assert main(["eval", str(program), str(video), "--report", str(folder), "--force"]) == 0
+    assert "<svg" in (folder / "index.html").read_text()
+    assert sorted(p.name for p in folder.iterdir()) == ["contact_sheet.png", "index.html"]

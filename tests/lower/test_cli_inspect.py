@@ -56,3 +56,14 @@ def test_mistakes_are_one_line_with_a_hint(program, capsys):
     assert main(["inspect", str(broken)]) == 2
     err = capsys.readouterr().err
     assert "hvg check" in err and "Traceback" not in err
+
+
+def test_inspect_refuses_to_replace_an_existing_file_unless_forced(program, tmp_path, capsys):
+    out = tmp_path / "picture.png"
+    out.write_bytes(b"keep me")
+    assert main(["inspect", str(program), "-o", str(out)]) == 2
+    assert out.read_bytes() == b"keep me"
+    assert "already exists" in capsys.readouterr().err
+    assert main(["inspect", str(program), "-o", str(out), "--force"]) == 0
+    assert Image.open(out).width >= 560
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []   # no temporary left
