@@ -37,6 +37,8 @@ def check(
 ) -> None:
     """Check programs for errors and warnings without rendering anything."""
     from hvg.lang.api import check as check_source
+    from hvg.lang.codes import SYNTAX_ERROR
+    from hvg.lang.source_text import NOT_TEXT_HELP, NotText, decode_source
     from hvg.lang.report import render, summary, to_json
 
     sources: dict[str, list[str]] = {}
@@ -46,7 +48,11 @@ def check(
     for path in files:
         name = str(path)
         if name == "-":
-            text = sys.stdin.read()
+            text = decode_source(sys.stdin.buffer.read())
+            if isinstance(text, NotText):
+                found.append(SYNTAX_ERROR.at("<stdin>", text.line, text.column, text.message("<stdin>"),
+                                             NOT_TEXT_HELP))
+                continue
             result = check_source(text, file="<stdin>", backend=_backend(backend))
             sources["<stdin>"] = text.splitlines()
         else:

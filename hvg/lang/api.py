@@ -17,6 +17,7 @@ from hvg.diagnostics import CompileError, Diagnostic
 from hvg.ir import Scene
 from hvg.lang import codes
 from hvg.lang.parser import parse
+from hvg.lang.source_text import NOT_TEXT_HELP, NotText, decode_source
 
 __all__ = ["CheckResult", "check", "compile_scene", "parse"]
 
@@ -50,9 +51,12 @@ def check(source: str | os.PathLike, *, file: str | None = None, backend: str | 
     """
     if isinstance(source, os.PathLike):
         path = Path(source)
-        text = path.read_text(encoding="utf-8", errors="replace")
         name = file or str(source)
-        folder, main_path = path.parent, path
+        decoded = decode_source(path.read_bytes())
+        if isinstance(decoded, NotText):
+            return CheckResult(None, [codes.SYNTAX_ERROR.at(name, decoded.line, decoded.column,
+                                                            decoded.message(name), NOT_TEXT_HELP)])
+        text, folder, main_path = decoded, path.parent, path
     else:
         text, name, folder, main_path = str(source), file or "<string>", Path.cwd(), None
     collecting = gc.isenabled()

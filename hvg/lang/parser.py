@@ -17,6 +17,7 @@ from lark.exceptions import UnexpectedInput
 from hvg.diagnostics import Diagnostic
 from hvg.lang import codes, parse_errors, prepass
 from hvg.lang.limits import MAX_FILE_BYTES
+from hvg.lang.source_text import NOT_TEXT_HELP, find_nul
 
 GRAMMAR_PATH = Path(__file__).with_name("scene.lark")
 
@@ -98,6 +99,10 @@ def parse(text: str, file: str = "<string>", *, positions: bool = True) -> Parse
             help="split the story into several files and `use` the shared definitions")], text, file)
     if text.startswith("\ufeff"):          # a byte-order mark from some editors: not part of the program
         text = text[1:]
+    binary = find_nul(text)
+    if binary is not None:
+        return ParseResult(None, [], [codes.SYNTAX_ERROR.at(file, binary.line, binary.column, binary.message(file),
+                                                            NOT_TEXT_HELP)], text, file)
     structural = prepass.scan(text, file)
     if structural:
         return ParseResult(None, [], structural, text, file)

@@ -42,6 +42,8 @@ def render(diagnostic: Diagnostic, source_line: Callable[[str, int], str | None]
     out.append(f"{d.severity}[{d.code}]", style=SEVERITY_STYLE.get(d.severity, "bold"))
     out.append(f": {d.message}\n", style="bold")
     line_text = source_line(d.file, d.line)
+    if line_text is not None and not _printable(line_text):
+        line_text = None                     # bytes that are not text would print as garbage: show no excerpt
     gutter = " " * len(str(d.line))
     if line_text is not None:
         shown = line_text.rstrip("\n").replace("\t", " ")
@@ -57,6 +59,10 @@ def render(diagnostic: Diagnostic, source_line: Callable[[str, int], str | None]
         out.append(d.help + "\n")
     out.append("\n")
     return out
+
+
+def _printable(line: str) -> bool:
+    return "\ufffd" not in line and not any(ord(c) < 32 and c not in "\t\n\r" for c in line)
 
 
 def summary(diagnostics: list[Diagnostic], files: int) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from hvg.lang import codes
 from hvg.lang.codes import Code
 from hvg.lang.limits import MAX_FILE_BYTES, MAX_USE_FILES
+from hvg.lang.source_text import NOT_TEXT_HELP, NotText, decode_source
 
 
 @dataclass
@@ -88,7 +89,11 @@ class UseResolver:
             if target.stat().st_size > MAX_FILE_BYTES:
                 return UseRefusal(codes.TOO_LARGE, f"`{written}` is larger than {MAX_FILE_BYTES // 1024} KiB, "
                                                    f"the limit for one program")
-            return target.read_text(encoding="utf-8", errors="replace")
+            decoded = decode_source(target.read_bytes())
+            if isinstance(decoded, NotText):
+                return UseRefusal(codes.USE_NOT_FOUND, decoded.use_message(written),
+                                  NOT_TEXT_HELP)
+            return decoded
         except OSError as error:
             return UseRefusal(codes.USE_NOT_FOUND, f"`use` cannot read `{written}`: {error.strerror or error}")
 

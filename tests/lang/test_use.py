@@ -51,13 +51,13 @@ def test_paths_outside_the_tree_are_refused_without_reading(tmp_path, written, m
     _write(tmp_path / "secret.scene", "entity walker = person\n")
     main = _write(project / "story.scene", f'use "{written}"\n' + MAIN_BODY)
     opened: list[str] = []
-    real_read_text = Path.read_text
+    real_read_bytes = Path.read_bytes
 
     def spy(self, *args, **kwargs):
         opened.append(str(self))
-        return real_read_text(self, *args, **kwargs)
+        return real_read_bytes(self, *args, **kwargs)
 
-    monkeypatch.setattr(Path, "read_text", spy)
+    monkeypatch.setattr(Path, "read_bytes", spy)
     result = check(main)
     assert [d.code for d in result.errors][:1] == ["E009"] and result.errors[0].line == 1
     assert opened == [str(main)]
