@@ -55,6 +55,10 @@ def check(
                 continue
             result = check_source(text, file="<stdin>", backend=_backend(backend))
             sources["<stdin>"] = text.splitlines()
+        elif path.is_dir():
+            stderr.print(f"error: no .scene files under {name}", markup=False)
+            unreadable += 1
+            continue
         else:
             problem = _unreadable(path)
             if problem:
@@ -76,11 +80,12 @@ def check(
 
 
 def _expand_folders(paths: list[Path]) -> list[Path]:
-    """A folder stands for every .scene file under it, like `ruff check src/`."""
+    """A folder stands for every .scene file under it, like `ruff check src/`; one without any stays itself, to be
+    reported."""
     expanded: list[Path] = []
     for path in paths:
         if path.is_dir():
-            expanded.extend(sorted(path.rglob("*.scene")) or [path])
+            expanded.extend(sorted(p for p in path.rglob("*.scene") if p.is_file()) or [path])
         else:
             expanded.append(path)
     return expanded

@@ -119,3 +119,11 @@ def test_check_never_imports_torch_or_numpy(argv):
             "print('HEAVY', heavy, file=sys.stderr)")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert "HEAVY []" in proc.stderr, proc.stderr[-500:]
+
+
+def test_a_folder_without_scene_files_says_so(tmp_path, capsys):
+    from hvg.cli.main import main
+    (tmp_path / "notes.txt").write_text("no programs here")
+    assert main(["check", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert f"no .scene files under {tmp_path}" in err and "not a file" not in err
