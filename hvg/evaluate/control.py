@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from hvg.evaluate.boxes import centre, centre_error, iou
-from hvg.evaluate.detect import (CHANGE_THRESHOLD, AppearanceModel, classify, classify_against_background,
+from hvg.evaluate.detect import (CHANGE_THRESHOLD, COVER_THRESHOLD, AppearanceModel, classify, classify_against_background,
                                  classify_changes, detect_group, largest_difference, learn_appearance)
 
 IOU_HIT = 0.5
@@ -26,12 +26,14 @@ MIN_MOVING_PIXELS = 6   # fewer changed pixels than this is no moving object (ra
 MIN_OBJECT_PIXELS = 3   # against the plan's own background nothing else changes: only specks are dropped
 METHODS = ("colour", "changes")   # and BEHIND, when the plan's background alone is known
 BEHIND = ("background", "subtraction")
+NOISE_FACTOR = 2          # thresholds against the plan's background rise by this times the frame's median difference
 BACKGROUND_SLACK = 0.1    # ... of the frame a video may differ from the plan's background beyond the reference
 NEAR_TIE = 0.0           # mean IoU on the selection frames this close to the best counts as a tie
 SHIFT_MIN_IOU = 0.3       # detections this close to the truth teach how a configuration's boxes sit
 BACKGROUND_THRESHOLD = 8  # "subtraction": a pixel this far from the plan's background (max over channels) changed
 APPEARANCES = (True, False)   # learn colours from whole objects, or from their interiors only
 JOINS = (True, False)         # join nearby parts into one object, or keep them apart
+CODEC_QUALITY = 75            # the selection's second look at the reference: as JPEG at this quality hands it back
 SELECTION_FRAMES = 12         # frames of a block the configuration is chosen on
 
 
@@ -78,12 +80,10 @@ def detect_boxes(frames: np.ndarray, reference: np.ndarray, reference_masks: np.
         founds = {c: [] for c in configs}
         behind = background[pick] if background is not None else None
         for coded in (False, True):
-            shown = chroma_420(reference[pick]) if coded else reference[pick]
+            shown = like_a_codec(reference[pick], CODEC_QUALITY) if coded else reference[pick]
             median = medians["reference"]
             if still and coded:
-                median = chroma_420(median[None])[0]
-            if behind is not None and coded:
-                behind = chroma_420(behind)
+                median = _median(shown)
             classified = {}
             for c in configs:
                 found = _detect_span(shown, models[c[0]], c[1], c[2], groups, evaluable[pick], planned[pick],
@@ -176,6 +176,21 @@ def chroma_420(frames: np.ndarray) -> np.ndarray:
     return out
 
 
+def like_a_codec(frames: np.ndarray, quality: int = 0) -> np.ndarray:
+    """Frames as a lossy video codec hands them back: colour at half resolution (`chroma_420`) and, with
+    `quality` > 0, the blocky quantisation noise of a JPEG round trip at that quality (deterministic, a stand-in
+    for H.264's on textured backgrounds)."""
+    import cv2
+    frames = chroma_420(frames)
+    if quality <= 0:
+        return frames
+    out = np.empty_like(frames)
+    for k, frame in enumerate(frames):
+        ok, data = cv2.imencode(".jpg", frame[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, quality])
+        out[k] = cv2.imdecode(data, cv2.IMREAD_COLOR)[..., ::-1]
+    return out
+
+
 def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, join: bool, groups: list[list[int]],
                  evaluable: np.ndarray, planned: np.ndarray, group_ids: list[int] | None = None,
                  still: np.ndarray | None = None, classified: dict | None = None) -> np.ndarray:
@@ -193,10 +208,14 @@ def _detect_span(frames: np.ndarray, model: AppearanceModel, method: str, join: 
         changes = None
         if method == "changes":
             changes = classify_changes(frames, still, model)
-        elif method == "background":
-            changes = classify_against_background(frames, still, model)
-        elif method == "subtraction":
-            changes = classify_changes(frames, still, model, BACKGROUND_THRESHOLD)
+        elif method in BEHIND:
+            # A codec's noise on the whole frame raises the bar: the median pixel is background (entities cover
+            # less than half of a frame), and how far it is from the plan's background is noise.
+            noise = float(np.median(largest_difference(frames, still)))
+            if method == "background":
+                changes = classify_against_background(frames, still, model, COVER_THRESHOLD + NOISE_FACTOR * noise)
+            else:
+                changes = classify_changes(frames, still, model, BACKGROUND_THRESHOLD + NOISE_FACTOR * noise)
         if classified is not None:
             classified[key] = (labels, changes)
     else:

@@ -203,7 +203,8 @@ def _gap(a: np.ndarray, b: np.ndarray) -> float:
     return float(np.hypot(dx, dy))
 
 
-def classify_against_background(frames: np.ndarray, background: np.ndarray, model: AppearanceModel) -> np.ndarray:
+def classify_against_background(frames: np.ndarray, background: np.ndarray, model: AppearanceModel,
+                                threshold: float = COVER_THRESHOLD) -> np.ndarray:
     """(n, h, w) int: pixels an entity covers at least half of, against the plan's background alone; -1 elsewhere.
 
     A pixel on an object's edge is a blend: frame = a * colour + (1 - a) * background. For every pixel that differs
@@ -216,7 +217,7 @@ def classify_against_background(frames: np.ndarray, background: np.ndarray, mode
     labels = np.full(frames.shape[:-1], -1)
     if not entity.any():
         return labels
-    changed = largest_difference(frames, background) > COVER_THRESHOLD
+    changed = largest_difference(frames, background) > threshold
     d = frames[changed].astype(np.float32) - background[changed].astype(np.float32)  # (p, 3)
     behind = background[changed].astype(np.float32)       # (p, 3)
     colours = model.centroids[entity]
