@@ -6,6 +6,7 @@ instead of a parse error.
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -22,6 +23,7 @@ Report = Callable[[Code, int, int, str, str], None]
 VIDEO_ATTRIBUTES = ("size", "fps", "seed", "style")
 ENTITY_ATTRIBUTES = ("color", "size", "style", "look", "layer")
 BACKGROUND_ATTRIBUTES = vocab.BACKGROUND_ATTRIBUTES
+MAX_SEED = (1 << 63) - 1            # seeds are signed 64-bit integers in torch and numpy generators
 
 
 class BadValue(Exception):
@@ -53,8 +55,17 @@ def unquote(token: Token | str) -> str:
 
 def _one(name: str, values: list[Tree], example: str) -> Tree:
     if len(values) != 1:
-        raise BadValue(f"`{name}` takes one value, like `{example}`")
+        raise BadValue(f"`{name}` takes one value, like `{example}`", help=_exponent_help(values))
     return values[0]
+
+
+def _exponent_help(values: list[Tree]) -> str:
+    """`size 1e3` reads as the number 1 and the word `e3`: say how to write it without an exponent."""
+    if len(values) == 2 and values[0].data == "number" and values[1].data == "word" and \
+            re.fullmatch(r"[eE]\d+", str(values[1].children[0])):
+        from hvg.lang.parse_errors import plain_number
+        return f"write `{plain_number(str(values[0].children[0]) + str(values[1].children[0]))}`"
+    return ""
 
 
 def number(name: str, values: list[Tree], env: Mapping[str, float], example: str) -> float:
@@ -166,6 +177,10 @@ def video_settings(attrs: Tree | None, env: Mapping[str, float], file: str, repo
 
     def apply(name: str, values: list[Tree], attr: Tree) -> None:
         if name == "size":
+            if _spaced_size(values):
+                width, height = (str(values[0].children[0]), str(values[2].children[0]))
+                raise BadValue("`size` takes one value, like `size 128x128`",
+                               help=f"write `size {width}x{height}`, without spaces around the `x`")
             value = _one("size", values, "size 128x128")
             if value.data != "dimension":
                 raise BadValue("the frame size is written `WIDTHxHEIGHT`, like `size 128x128`", at=value)
@@ -181,12 +196,19 @@ def video_settings(attrs: Tree | None, env: Mapping[str, float], file: str, repo
         elif name == "fps":
             fps = whole_number("fps", values, env, "fps 12")
             if not 1 <= fps <= MAX_FPS:
-                raise BadValue(f"`fps` must be between 1 and {MAX_FPS}", code=codes.BAD_NUMBER)
+                raise BadValue(f"`fps` must be between 1 and {MAX_FPS}", code=codes.BAD_NUMBER,
+                               help="fps is frames per second, like `fps 12` or `fps 24`")
             settings["fps"] = fps
         elif name == "seed":
-            seed = whole_number("seed", values, env, "seed 42")
-            if not 0 <= seed < 2 ** 63:
-                raise BadValue("`seed` must be a whole number from 0", code=codes.BAD_NUMBER)
+            seed_range = f"`seed` must be a whole number from 0 to {MAX_SEED}"
+            try:
+                seed = whole_number("seed", values, env, "seed 42")
+            except BadValue as bad:
+                if bad.code is codes.BAD_NUMBER:
+                    raise BadValue(seed_range, "like `seed 42`", code=codes.BAD_NUMBER) from None
+                raise
+            if not 0 <= seed <= MAX_SEED:
+                raise BadValue(seed_range, "like `seed 42`", code=codes.BAD_NUMBER)
             settings["seed"] = seed
         elif name == "style":
             text, free, node = words_or_text("style", values, "style pastel")
@@ -197,6 +219,12 @@ def video_settings(attrs: Tree | None, env: Mapping[str, float], file: str, repo
     read(attrs, VIDEO_ATTRIBUTES, "the video", file, report, apply)
     settings["_style_sites"] = style_sites
     return settings
+
+
+def _spaced_size(values: list[Tree]) -> bool:
+    """`size 128 x 128`: a width, the word `x` and a height, written apart."""
+    return (len(values) == 3 and values[0].data == "number" == values[2].data and values[1].data == "word"
+            and str(values[1].children[0]) == "x")
 
 
 def entity_attributes(attrs: Tree | None, env: Mapping[str, float], file: str, report: Report) -> dict[str, Any]:

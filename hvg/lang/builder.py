@@ -114,6 +114,7 @@ class Builder:
         self.instances = 0
         self.expansions = 0              # group calls and loop iterations, against MAX_EXPANSIONS
         self.stopped = False             # set once the instance limit is hit: expanding further only wastes time
+        self.use_failed = False          # a `use` could not be read: names it would define are not reported
 
     # -----------------------------------------------------------------------------------------------------------
     # Reporting
@@ -145,6 +146,8 @@ class Builder:
             elif item.data == "transition":
                 self.transition(item)
         scene = self.scene()
+        if self.use_failed:
+            self.diagnostics = [d for d in self.diagnostics if not _maybe_from_failed_use(d)]
         return BuildResult(scene, self.diagnostics, self.file, self.entity_sites, self.style_sites, self.placed)
 
     def scene(self) -> ir.Scene:
@@ -181,6 +184,7 @@ class Builder:
         line, column = position(node)
         resolved = self.uses.resolve(written, folder)
         if isinstance(resolved, UseRefusal):
+            self.use_failed = True
             self.refuse(resolved, file, line, column)
             return
         cycle = self.uses.cycle(resolved, file, line, column)
@@ -191,6 +195,7 @@ class Builder:
             return                                           # a diamond: already inlined once
         text = self.uses.read(resolved, written)
         if isinstance(text, UseRefusal):
+            self.use_failed = True
             self.refuse(text, file, line, column)
             return
         self.uses.loaded.add(resolved)
@@ -200,6 +205,7 @@ class Builder:
         parsed = parse(text, used_file, positions=False)
         if parsed.tree is None:
             self.diagnostics.extend(parsed.diagnostics)
+            self.use_failed = True
             return
         self.uses.stack.append(UseFrame(resolved, name, file, line, column))
         try:
@@ -708,3 +714,9 @@ def build(tree: Tree, file: str, folder: Path, main_path: Path | None) -> BuildR
     root = Path(folder).resolve()
     builder = Builder(file, root, main_path.resolve() if main_path is not None else None)
     return builder.build(tree, root if main_path is None else main_path.resolve().parent)
+
+
+def _maybe_from_failed_use(diagnostic) -> bool:
+    """An "is not defined" error that a `use` which could not be read may well have defined: reporting it would
+    bury the one real mistake under a cascade (the name is checked again once the `use` works)."""
+    return diagnostic.code == codes.UNDEFINED_NAME.code and "is not defined" in diagnostic.message

@@ -148,6 +148,14 @@ def keyframes_inside_spans(ctx: CheckContext) -> Iterator[Diagnostic]:
                     previous = key
 
 
+def _nearest_boundaries(times: list[float], time: float, shown: int = 5) -> str:
+    """The boundaries nearest `time`, in order; a long video's hundreds of boundaries would flood the line."""
+    nearest = sorted(sorted(times, key=lambda t: abs(t - time))[:shown])
+    more = len(times) - len(nearest)
+    listed = ", ".join(seconds(t) for t in nearest)
+    return f"the nearest are {listed}, and {more} more" if more else listed
+
+
 def transitions_on_boundaries(ctx: CheckContext) -> Iterator[Diagnostic]:
     blocks = ctx.valid_blocks
     boundaries = {round(a.end, 6): (a, b) for a, b in zip(blocks, blocks[1:]) if abs(a.end - b.start) <= EPSILON}
@@ -155,7 +163,8 @@ def transitions_on_boundaries(ctx: CheckContext) -> Iterator[Diagnostic]:
     for transition in ctx.scene.transitions:
         key = round(transition.time, 6)
         if key not in boundaries:
-            listed = ", ".join(seconds(t) for t in sorted(boundaries)) or "this video has no boundary between blocks"
+            listed = _nearest_boundaries(sorted(boundaries), transition.time) or \
+                "this video has no boundary between blocks"
             yield ctx.at(codes.TRANSITION_OFF_BOUNDARY, transition, f"a transition must sit on a boundary between "
                          f"blocks ({listed})", "write the time where one block ends and the next begins")
             continue

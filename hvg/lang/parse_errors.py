@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
@@ -36,14 +37,17 @@ def describe_token(token_type: str, value: str) -> str:
     return f"`{value}`"
 
 
-def to_diagnostic(error: UnexpectedInput, file: str, keyword_patterns: dict[str, str]) -> Diagnostic:
-    """One diagnostic for a Lark parse error. `keyword_patterns` maps string terminals to their text."""
+def to_diagnostic(error: UnexpectedInput, file: str, keyword_patterns: dict[str, str],
+                  text: str = "") -> Diagnostic:
+    """One diagnostic for a Lark parse error. `keyword_patterns` maps string terminals to their text; `text` (the
+    source) lets habits from other languages (`//`, `'a'`, `.5`, `1e3`) get a hint that says what to write."""
     expected = sorted(_expected(error))
     wanted = sorted(terminal_words(name, keyword_patterns.get(name)) for name in expected)
     if isinstance(error, UnexpectedCharacters):
         got_text = error.char if not error.char.isspace() else "space"
+        habit = _habit(text, error.pos_in_stream) if text else None
         return codes.SYNTAX_ERROR.at(file, error.line, error.column, f"unexpected `{got_text}`",
-                                     help=_expected_help(wanted))
+                                     help=habit or _expected_help(wanted))
     if isinstance(error, UnexpectedToken):
         token = error.token
         line, column = _position(error, token)
@@ -59,12 +63,49 @@ def to_diagnostic(error: UnexpectedInput, file: str, keyword_patterns: dict[str,
             help_text = f"`{value}` is a keyword of the language; choose another name"
         elif "_SEP" in expected and token.type not in ("$END", "_SEP"):
             help_text = "end the statement here: put the next one on its own line, or separate them with `;`"
+        habit = _habit(text, token.start_pos) if text and token.start_pos is not None else None
+        if text and token.start_pos is not None and expected == ["NAME"] and \
+                re.search(r"\bfades\s*$", text[:token.start_pos]):
+            habit = "`fades` takes a direction: expected `in` or `out`, like `dot fades in`"
+        if habit:
+            help_text = habit
         end_column = column + len(value) if token.type not in ("$END", "_SEP") and "\n" not in value else None
         return codes.SYNTAX_ERROR.at(file, line, column, message, help=help_text, end_column=end_column)
     if isinstance(error, UnexpectedEOF):
         return codes.SYNTAX_ERROR.at(file, getattr(error, "line", 1) or 1, getattr(error, "column", 1) or 1,
                                      "unexpected end of file", help=_expected_help(wanted))
     return codes.SYNTAX_ERROR.at(file, 1, 1, "the program could not be read")
+
+
+_EXPONENT = re.compile(r"(?<![\w.])\d+(?:\.\d+)?[eE][+-]?\d+(?![\w.])")
+_LEADING_DOT = re.compile(r"(?<![\w.])\.\d+")
+
+
+def _habit(text: str, pos: int) -> str | None:
+    """A hint for a habit from another language at `pos` (where the parser stopped), or None."""
+    if not 0 <= pos < len(text):
+        return None
+    char = text[pos]
+    if text.startswith("//", pos):
+        return "comments start with `#`, like `# the hero enters`"
+    if char == "'":
+        return 'strings use double quotes, like "a red ball"'
+    if ord(char) > 127:
+        return "names use ASCII letters, digits and `_` (other letters may appear in quoted text)"
+    line_start, line_end = text.rfind("\n", 0, pos) + 1, text.find("\n", pos)
+    for pattern in (_LEADING_DOT, _EXPONENT):
+        for match in pattern.finditer(text, line_start, len(text) if line_end < 0 else line_end):
+            if match.start() <= pos < match.end():
+                return f"write `{plain_number(match.group(0))}`"
+    return None
+
+
+def plain_number(number: str) -> str:
+    """`.5` as `0.5`, `1e3` as `1000`, `2.5e-3` as `0.0025`: the language writes numbers without exponents."""
+    from decimal import Decimal
+    value = Decimal(number)
+    text = f"{value:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def _expected(error: UnexpectedInput) -> set[str]:

@@ -111,7 +111,7 @@ def parse(text: str, file: str = "<string>", *, positions: bool = True) -> Parse
     try:
         tree = _lark(positions).parse(text)
     except UnexpectedInput as error:
-        return ParseResult(None, comments, [parse_errors.to_diagnostic(error, file, keyword_patterns())],
+        return ParseResult(None, comments, [parse_errors.to_diagnostic(error, file, keyword_patterns(), text)],
                            text, file)
     finally:
         _sink.comments = None

@@ -58,7 +58,9 @@ class UseResolver:
         if resolved != self.root and self.root not in resolved.parents:
             return _outside(written)
         if resolved.suffix != ".scene":
-            return UseRefusal(codes.USE_NOT_FOUND, f"`use` names a scene file ending in `.scene`, not `{written}`")
+            return UseRefusal(codes.USE_NOT_FOUND, f"`use` names a scene file ending in `.scene`, not `{written}`",
+                              _folder_help(resolved, written) if resolved.is_dir() else
+                              "like `use \"lib/characters.scene\"`")
         return resolved
 
     def cycle(self, target: Path, file: str, line: int, column: int) -> UseRefusal | None:
@@ -96,6 +98,12 @@ class UseResolver:
             return decoded
         except OSError as error:
             return UseRefusal(codes.USE_NOT_FOUND, f"`use` cannot read `{written}`: {error.strerror or error}")
+
+
+def _folder_help(folder: Path, written: str) -> str:
+    inside = sorted(p.name for p in folder.glob("*.scene") if p.is_file())
+    example = f"{written.rstrip('/')}/{inside[0] if inside else 'characters.scene'}"
+    return f"`{written}` is a folder: name a .scene file in it, like `use \"{example}\"`"
 
 
 def _outside(written: str) -> UseRefusal:
