@@ -6,7 +6,8 @@ One block:
 3. the previous block's last latent frames as temporal context (from `previous_state`; else the previous
    block's frames, encoded), with their layout maps
 4. pyramidal flow-matching sampling with classifier-free guidance (steps, stages and guidance from the
-   quality preset), progress through `job.on_step`
+   quality preset), progress through `job.on_step`; by default it starts part-way from the block's preview
+   animatic (SDEdit, `init="preview"`, `strength`), else from noise alone (`init="noise"`)
 5. cross-frame refinement, decode, uint8 frames; the state for the next block (history at reduced resolution,
    last noise frame)
 """
@@ -19,6 +20,7 @@ import numpy as np
 from hvg.backends.base import BlockJob, BlockResult
 
 NOISE_CORRELATION = 0.9
+DEFAULT_STRENGTH = 0.6      # init="preview": the flow starts at t = 0.4 from the animatic (docs/model.md)
 # What block i hands to block i + 1 as `BlockResult.state`: a dict of float32 numpy arrays (the render cache
 # stores it as npz), batch of one.
 STATE_KEYS = ("history_coarse",   # (1, c, k - full, h/2, w/2) the older context frames at half resolution
@@ -37,7 +39,11 @@ def _state_of(previous) -> dict | None:
 class BuiltinBackend:
     name = "builtin"
 
-    def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu", noise: str = "warped"):
+    def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu", noise: str = "warped",
+                 init: str = "preview", strength: float = DEFAULT_STRENGTH):
+        """`init="preview"`: start the flow part-way, at t = 1 - strength, from the procedural preview of the
+        block (SDEdit): the model redraws the animatic instead of drawing from noise alone, which the CPU-trained
+        shipped checkpoint cannot yet do well (docs/model.md). `init="noise"` (or strength 1) = pure generation."""
         from hvg.backends import BackendUnavailable, shipped_checkpoint
         from hvg.model.checkpoint import CheckpointError, load_checkpoint
 
@@ -50,11 +56,16 @@ class BuiltinBackend:
             self.loaded = load_checkpoint(path, device="cpu")
         except CheckpointError as error:
             raise BackendUnavailable(str(error), error.hint) from None
+        if init not in ("preview", "noise") or not 0.0 < strength <= 1.0:
+            raise BackendUnavailable(f"init {init!r} with strength {strength} is not a builtin setting",
+                                     "init is `preview` or `noise`; strength is in (0, 1]")
         self.path, self.noise = path, noise
+        self.init, self.strength = init, strength
         self.config = self.loaded.config
 
     def fingerprint(self) -> str:
-        return f"builtin-{self.loaded.sha256[:16]}-noise:{self.noise}-rho:{NOISE_CORRELATION}"
+        init = f"preview@{self.strength:g}" if self.init == "preview" and self.strength < 1 else "noise"
+        return f"builtin-{self.loaded.sha256[:16]}-noise:{self.noise}-rho:{NOISE_CORRELATION}-init:{init}"
 
     # --- one block -------------------------------------------------------------------------------------------
 
@@ -98,13 +109,21 @@ class BuiltinBackend:
             with torch.no_grad():
                 context = autoencoder.encode(frames_to_tensor(frames).to(device)).cpu()
 
-        # 4. pyramidal sampling with guidance
+        # 4. pyramidal sampling with guidance (from the preview animatic part-way, by default)
+        init, t_start = None, 0.0
+        if self.init == "preview" and self.strength < 1.0:
+            from hvg.world.preview import render_preview
+            span = timeline.blocks[job.block_index]
+            animatic = render_preview(timeline, span.start_frame, span.end_frame, ground_truth=False).frames
+            with torch.no_grad():
+                init = autoencoder.encode(frames_to_tensor(animatic).to(device))
+            t_start = 1.0 - self.strength
         stages = self._stages(job.quality.pyramid_stages, grid)
         callback = (lambda done, total, x: job.on_step(done, total)) if job.on_step else None
         with torch.no_grad():
             latents = sample_pyramid(
                 model, noise[None].to(device), cond.to(device), steps=job.quality.steps, stages=stages,
-                guidance=job.quality.guidance, callback=callback,
+                guidance=job.quality.guidance, callback=callback, init=init, t_start=t_start,
                 context=None if context is None else context.to(device),
                 context_maps=None if context_maps is None else context_maps.to(device))
             # 5. refinement, decode

@@ -82,7 +82,7 @@ def sample(model, x, cond, *, steps: int, generator: torch.Generator | None = No
 @torch.no_grad()
 def sample_pyramid(model, x, cond, *, steps: int, stages: int = 3, generator: torch.Generator | None = None,
                    callback: StepCallback | None = None, guidance: float = 1.0, context: torch.Tensor | None = None,
-                   **model_kwargs):
+                   init: torch.Tensor | None = None, t_start: float = NOISE_T, **model_kwargs):
     """Pyramidal flow matching (Jin et al. 2024): stage s runs Euler at 1/2^(stages-1-s) of the latent grid over
     its time window; between stages the latents are upsampled and re-noised so that the next stage starts on the
     right marginal (`hvg.model.pyramid.renoise`). Only the last stage runs at full resolution.
@@ -90,19 +90,39 @@ def sample_pyramid(model, x, cond, *, steps: int, stages: int = 3, generator: to
     x: full-resolution noise (b, c, f, h, w) (e.g. motion-guided) or its shape. The noise of every stage is
     taken from it: stage 0 uses its average at the coarsest grid, each jump adds its next-finer detail, so the
     whole trajectory is a function of `x` alone. `context` (b, c, k, h, w) is pooled to each stage's grid.
+
+    `init` (b, c, f, h, w) clean latents and `t_start` > 0: start part-way, from x_t = t init + (1 - t) noise on
+    the stage that holds t_start (SDEdit, Meng et al. 2021: the result keeps init's layout, the model redraws it).
     """
     noise = initial_noise(x, generator)
     plan = stage_plan(steps, stages)
-    factor = 2 ** (len(plan) - 1)
-    x = downsample(noise, factor) * factor                      # unit variance at the coarsest grid
+    if init is not None and t_start > NOISE_T:
+        plan = _plan_from(plan, t_start)
+    total = sum(stage.steps for stage in plan)
+    levels = stage_plan(steps, stages)
+    first = len(levels) - len(plan)                               # stages skipped by a late start
+    factor = 2 ** (len(levels) - 1 - first)
+    x = downsample(noise, factor) * factor                        # unit variance at the first stage's grid
+    if init is not None and t_start > NOISE_T:
+        x = plan[0].start * downsample(init, factor) + (1 - plan[0].start) * x
     done = 0
     for index, stage in enumerate(plan):
-        factor = 2 ** (len(plan) - 1 - index)
+        factor = 2 ** (len(levels) - 1 - first - index)
         stage_context = None if context is None else downsample(context, factor)
         x = sample(model, x, cond, steps=stage.steps, guidance=guidance, t_start=stage.start, t_end=stage.end,
-                   callback=callback, step_offset=done, total_steps=steps, context=stage_context, **model_kwargs)
+                   callback=callback, step_offset=done, total_steps=total, context=stage_context, **model_kwargs)
         done += stage.steps
         if index + 1 < len(plan):
-            finer = 2 ** (len(plan) - 2 - index)
+            finer = factor // 2
             x = renoise(x, stage.end, downsample(noise, finer) * finer)
     return x
+
+
+def _plan_from(plan, t_start: float):
+    """The stages still needed when sampling starts at t_start, the first one shortened (steps in proportion)."""
+    from hvg.model.pyramid import Stage
+    kept = [stage for stage in plan if stage.end > t_start]
+    head = kept[0]
+    start = max(head.start, t_start)
+    steps = max(1, round(head.steps * (head.end - start) / (head.end - head.start)))
+    return [Stage(start, head.end, steps), *kept[1:]]

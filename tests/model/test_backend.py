@@ -27,7 +27,7 @@ def backend(tmp_path_factory):
     model = randomise_zero_layers(HSTUNet(config))
     path = save_checkpoint(tmp_path_factory.mktemp("ckpt") / "tiny.safetensors", model,
                            PatchPCA(config.latent_channels, config.patch))
-    return BuiltinBackend(checkpoint=path)
+    return BuiltinBackend(checkpoint=path, init="noise")
 
 
 @pytest.fixture(scope="module")
@@ -68,8 +68,32 @@ def test_renders_a_block_with_progress_and_hands_on_state(backend, scene_and_tim
     assert np.array_equal(second.frames, from_cache.frames)
 
 
-def test_fingerprint_names_the_checkpoint(backend):
+def test_fingerprint_names_the_checkpoint_and_the_settings(backend):
+    from hvg.backends.builtin import BuiltinBackend
     assert backend.fingerprint().startswith("builtin-" + backend.loaded.sha256[:16])
+    from_preview = BuiltinBackend(checkpoint=backend.path, init="preview", strength=0.5)
+    assert from_preview.fingerprint() != backend.fingerprint()
+    assert from_preview.fingerprint() != BuiltinBackend(checkpoint=backend.path, strength=0.7).fingerprint()
+
+
+@pytest.mark.slow
+def test_preview_init_follows_the_animatic(backend, scene_and_timeline):
+    """With an identity-like model (zero velocity) and a late start, the output is the animatic's latent code
+    scaled by t_start plus noise: it correlates with the preview frames, pure generation does not."""
+    from hvg.backends.builtin import BuiltinBackend
+    from hvg.world.preview import render_preview
+    scene, timeline = scene_and_timeline
+    span = timeline.blocks[0]
+    animatic = render_preview(timeline, span.start_frame, span.end_frame, ground_truth=False).frames.astype(float)
+    late = BuiltinBackend(checkpoint=backend.path, init="preview", strength=0.2)
+    frames_in = torch.as_tensor(animatic / 127.5 - 1.0, dtype=torch.float32).permute(0, 3, 1, 2)
+    late.loaded.autoencoder.fit(frames_in)                      # a latent space that can hold the animatic
+    with torch.no_grad():
+        for p in [*late.loaded.model.velocity_head.parameters(), *late.loaded.model.refiner.f_phi[-1].parameters()]:
+            p.zero_()
+    frames = late.render_block(job(scene, timeline, 0)).frames.astype(float)
+    correlation = np.corrcoef(frames.ravel(), animatic.ravel())[0, 1]
+    assert correlation > 0.5
 
 
 def test_a_missing_checkpoint_is_a_friendly_error(tmp_path):

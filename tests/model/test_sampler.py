@@ -111,3 +111,20 @@ def test_history_keeps_the_newest_frames_exactly_and_older_ones_at_half_resoluti
     assert context.shape == (1, 2, 4, 8, 8)
     assert torch.equal(context[:, :, 2:], latents[:, :, 4:])
     assert torch.allclose(context[:, :, :2].mean((-1, -2)), latents[:, :, 2:4].mean((-1, -2)), atol=1e-5)
+
+
+def test_a_late_start_keeps_the_init_and_skips_early_stages():
+    """Starting at t_start = 0.7 (past both coarse stages, which end at 1/3 and 2/3) runs only the full-resolution
+    stage; with the exact field toward `init`, v = (init - x) / (1 - t), the last Euler step lands on init."""
+    g = torch.Generator().manual_seed(0)
+    init = torch.randn(1, 2, 1, 16, 16, generator=g)
+    noise = torch.randn(1, 2, 1, 16, 16, generator=g)
+    seen = []
+
+    def toward_init(x, t, cond, **_):
+        return (init - x) / (1 - t.view(-1, 1, 1, 1, 1))
+    out = sample_pyramid(toward_init, noise, None, steps=8, stages=3, init=init, t_start=0.7,
+                         callback=lambda i, n, x: seen.append((i, n, x.shape[-1])))
+    assert all(size == 16 for _, _, size in seen)
+    assert seen[-1][0] == seen[-1][1] == len(seen) < 8
+    assert torch.allclose(out, init, atol=1e-5)
