@@ -35,9 +35,12 @@ def inspect(
         scene = compile_scene(file)
     except CompileError as error:
         fail(f"{error}", f"run `hvg check {file}` to see every problem")
+    if not scene.blocks:
+        fail(f"{file} has no blocks: there is nothing to inspect", "add a block, like "
+             "`block 0s..2s \"A ball rolls\" { ball moves (0.2, 0.5) -> (0.8, 0.5) }`")
     if not 0 <= block < len(scene.blocks):
         fail(f"block {block} does not exist: {file} has {len(scene.blocks)} block(s)",
-             f"use --block 0..{max(len(scene.blocks) - 1, 0)}")
+             f"choose a --block from 0 to {len(scene.blocks) - 1}" if len(scene.blocks) > 1 else "use --block 0")
     from hvg.lower.inspect import inspect_image
     target = output or file.with_suffix(f".block{block}.png")
     info = None

@@ -14,6 +14,9 @@ def load_plan(program: Path, reference: str = "preview"):
     if not program.exists():
         fail(f"{program} does not exist", "check the path to the .scene program")
     scene = compile_program(program)
+    if not scene.blocks:
+        fail(f"{program} has no blocks: there is nothing to score", "add a block, like "
+             "`block 0s..2s \"A ball rolls\" { ball moves (0.2, 0.5) -> (0.8, 0.5) }`")
     if reference != "preview":
         from hvg.backends import BACKENDS
         if reference not in BACKENDS:
@@ -43,7 +46,8 @@ def load_video(path: Path, fps: float) -> np.ndarray:
     try:
         frames, video_fps = read_video(path)
     except OutputError as error:
-        fail(f"{path}: {error}", error.hint)
+        message = str(error)        # read_video's messages usually name the path already: say it once
+        fail(message if str(path) in message else f"{path}: {message}", error.hint)
     if video_fps and abs(video_fps - fps) > 0.01:
         stderr.print(f"[yellow]warning:[/] {path} plays at {video_fps:g} fps but the program says {fps:g} fps; "
                      "frames are compared one to one", markup=True)

@@ -22,6 +22,7 @@ PANEL = 168          # pixels per panel side
 LABEL_W = 92         # left column with row names
 TITLE_H = 40
 MAX_LAG = 6
+MIN_LABEL_W = 40     # pixels a box label may always use, however small its box
 PALETTE = [(230, 25, 75), (60, 180, 75), (0, 130, 200), (245, 130, 48), (145, 30, 180), (70, 240, 240),
            (240, 50, 230), (210, 245, 60), (250, 190, 212), (0, 128, 128), (170, 110, 40), (128, 0, 0)]
 FONT = ImageFont.load_default(size=11)
@@ -64,6 +65,15 @@ def inspect_block(scene: Scene, block_index: int, *, timeline: Timeline | None =
 # Drawing
 # ---------------------------------------------------------------------------------------------------------------
 
+def fit_text(text: str, width: float) -> str:
+    """`text`, cut and ended with `...` where it is wider than `width` pixels in FONT."""
+    if FONT.getlength(text) <= width:
+        return text
+    while text and FONT.getlength(text + "...") > width:
+        text = text[:-1]
+    return text + "..."
+
+
 def _upscale(rgb: np.ndarray) -> Image.Image:
     return Image.fromarray(rgb.astype(np.uint8)).resize((PANEL, PANEL), Image.NEAREST)
 
@@ -95,7 +105,9 @@ def _layout_panel(info: BlockInspection, column: int, names: list[str], entities
         x0, y0, x1, y1 = box[0] * sx, box[1] * sy, box[2] * sx, box[3] * sy
         draw.rectangle([x0, y0, x1, y1], outline=color, width=2)
         label_y = y0 - 12 if y0 >= 12 else y1 + 1                        # above the box, else below it
-        draw.text((min(max(x0, 1), PANEL - 6 * len(names[index])), label_y), names[index], fill=color, font=FONT)
+        # As wide as its box (at least MIN_LABEL_W): long names of neighbours would otherwise print over each other.
+        label = fit_text(names[index], min(max(x1 - x0, MIN_LABEL_W), PANEL - 2))
+        draw.text((min(max(x0, 1), PANEL - 1 - FONT.getlength(label)), label_y), label, fill=color, font=FONT)
     return image
 
 
@@ -184,9 +196,10 @@ def render_inspection(info: BlockInspection, timeline: Timeline, title: str = ""
     height = TITLE_H + len(rows) * (PANEL + 18) + chart_h + 10
     image = Image.new("RGB", (max(width, 560), height), "white")
     draw = ImageDraw.Draw(image)
-    draw.text((8, 6), title or f"block {cond.block_index}", fill="black", font=FONT)
-    draw.text((8, 20), f"frames {cond.frame_range[0]}..{cond.frame_range[1] - 1}, grid {cond.grid[0]}x{cond.grid[1]}, "
-              f"instances: {', '.join(cond.instances) or 'none'}", fill=(80, 80, 80), font=FONT)
+    draw.text((8, 6), fit_text(title or f"block {cond.block_index}", image.width - 16), fill="black", font=FONT)
+    draw.text((8, 20), fit_text(f"frames {cond.frame_range[0]}..{cond.frame_range[1] - 1}, grid {cond.grid[0]}x"
+                                f"{cond.grid[1]}, instances: {', '.join(cond.instances) or 'none'}", image.width - 16),
+              fill=(80, 80, 80), font=FONT)
     names = [track.instance for track in timeline.tracks]
     entity_order = list(dict.fromkeys(track.entity for track in timeline.tracks))
     entities = [entity_order.index(track.entity) for track in timeline.tracks]

@@ -119,3 +119,19 @@ def test_report_replaces_a_previous_report_only_with_force(rendered, tmp_path, c
     assert main(["eval", str(program), str(video), "--report", str(folder), "--force"]) == 0
     assert "<svg" in (folder / "index.html").read_text()
     assert sorted(p.name for p in folder.iterdir()) == ["contact_sheet.png", "index.html"]
+
+
+def test_a_missing_video_is_named_once(rendered, tmp_path, capsys):
+    program, _ = rendered
+    missing = tmp_path / "missing.mp4"
+    assert main(["eval", str(program), str(missing)]) == 2
+    err = capsys.readouterr().err
+    assert err.count(str(missing)) == 1 and "does not exist" in err
+
+
+def test_a_program_without_blocks_is_one_line(tmp_path, capsys):
+    empty = tmp_path / "empty.scene"
+    empty.write_text('video "E" { size 64x64; fps 8 }\nentity dot = ball\n')
+    assert main(["eval", str(empty), str(tmp_path / "x.mp4")]) == 2
+    err = capsys.readouterr().err
+    assert "has no blocks" in err and "internal error" not in err

@@ -48,7 +48,7 @@ def test_default_output_sits_next_to_the_program(program):
 def test_mistakes_are_one_line_with_a_hint(program, capsys):
     assert main(["inspect", str(program), "--block", "7"]) == 2
     err = capsys.readouterr().err
-    assert "block 7 does not exist" in err and "--block 0..1" in err and "Traceback" not in err
+    assert "block 7 does not exist" in err and "choose a --block from 0 to 1" in err and "Traceback" not in err
     assert main(["inspect", str(program.with_name("missing.scene"))]) == 2
     assert "no such file" in capsys.readouterr().err
     broken = program.with_name("broken.scene")
@@ -67,3 +67,28 @@ def test_inspect_refuses_to_replace_an_existing_file_unless_forced(program, tmp_
     assert main(["inspect", str(program), "-o", str(out), "--force"]) == 0
     assert Image.open(out).width >= 560
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []   # no temporary left
+
+
+def test_long_labels_are_cut_to_fit():
+    from hvg.lower.inspect import FONT, fit_text
+    name = "row_of_trees_along_the_river_bank.tree_number_seventeen"
+    short = fit_text(name, 60)
+    assert short.endswith("...") and name.startswith(short[:-3]) and FONT.getlength(short) <= 60
+    assert fit_text("dot", 60) == "dot"
+
+
+def test_long_instance_names_draw_without_error(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HVG_CACHE_DIR", str(tmp_path / "cache"))
+    embedding.clear_memory_cache()
+    long = "a_very_long_entity_name_that_would_never_fit"
+    path = tmp_path / "long.scene"
+    path.write_text(PROGRAM.replace("dot", long))
+    assert main(["inspect", str(path), "-o", str(tmp_path / "long.png")]) == 0
+
+
+def test_a_program_without_blocks_says_so(tmp_path, capsys):
+    path = tmp_path / "empty.scene"
+    path.write_text('video "E" { size 64x64; fps 8 }\nentity dot = ball\n')
+    assert main(["inspect", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "has no blocks" in err and "0..0" not in err
