@@ -22,8 +22,10 @@ def bench(
     only: Annotated[Optional[str], typer.Option("--only", help="only programs whose file name contains this")]
     = None,
 ) -> None:
-    """Render every program of the suite with each backend/checkpoint, score each video (see `hvg eval`), and
-    write one table with a column group per contender: OUT/bench.md and OUT/bench.json."""
+    """Render and score the benchmark suite with each backend or checkpoint, side by side.
+
+    Every program of the suite is rendered by each contender and scored (see `hvg eval`); one table with a column
+    group per contender goes to OUT/bench.md and OUT/bench.json."""
     import json
 
     from hvg.backends import BACKENDS

@@ -19,8 +19,10 @@ def inspect(
     correlation: Annotated[float, typer.Option(help="noise correlation along motion per frame, 0..1")] = 0.9,
     force: Annotated[bool, typer.Option("--force", "-f", help="replace the -o file if it exists")] = False,
 ) -> None:
-    """Draw how a block is lowered: layout boxes, visible colour and depth, motion field, and the noise's
-    correlation along motion against i.i.d. noise and neighbours."""
+    """Draw how one block is lowered, as a PNG picture.
+
+    It shows the layout boxes, the visible colour and depth, the motion field, and the noise's correlation along
+    motion against i.i.d. noise and neighbours."""
     if not file.is_file():
         fail(f"cannot read {file}: no such file", "check the path; programs end in .scene")
     if not 0.0 <= correlation <= 1.0:
