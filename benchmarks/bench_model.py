@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_model.py latent --clips 16          # PSNR of PatchPCA by channel count
     .venv/bin/python benchmarks/bench_model.py sample --runs 5            # seconds per 12-frame block
+    .venv/bin/python benchmarks/bench_model.py render --programs 01,08,18 # PSNR vs the preview, noise vs animatic
     .venv/bin/python benchmarks/bench_model.py all
 
 Timings are medians of `--runs` runs; everything is seeded. Prints markdown tables.
@@ -63,9 +64,49 @@ def bench_sample(runs: int, checkpoint: str | None, frames: int = 12, steps: int
             f"{torch.get_num_threads()}\n\n" + "\n".join(rows))
 
 
+def bench_render(checkpoint: str | None, programs: list[str], quality: str = "draft") -> str:
+    """Block 0 of suite programs: PSNR of the builtin backend against the preview render (the procedural ground
+    truth), from noise alone and from the animatic, with the latent space's own ceiling."""
+    from pathlib import Path
+
+    from hvg.backends.base import QUALITY_PRESETS, BlockJob
+    from hvg.backends.builtin import BuiltinBackend
+    from hvg.lang.api import compile_scene
+    from hvg.lower.conditioning import resolve_for_lowering
+    from hvg.model.autoencoder import frames_to_tensor, tensor_to_frames
+    from hvg.world.preview import render_preview
+
+    def psnr_u8(a, b) -> float:
+        mse = np.mean((a.astype(float) - b.astype(float)) ** 2)
+        return float(10 * np.log10(255 ** 2 / max(mse, 1e-10)))
+    contenders = {"from noise": BuiltinBackend(checkpoint=checkpoint, init="noise"),
+                  "from animatic (0.6)": BuiltinBackend(checkpoint=checkpoint, init="preview", strength=0.6)}
+    rows = ["| program | latent ceiling | " + " | ".join(contenders) + " | s / block (animatic) |",
+            "|---|---|" + "---|" * len(contenders) + "---|"]
+    for program in programs:
+        path = next(Path("benchmarks/suite").glob(f"*{program}*.scene"))
+        scene = compile_scene(path.read_text())
+        timeline = resolve_for_lowering(scene)
+        span = timeline.blocks[0]
+        reference = render_preview(timeline, span.start_frame, span.end_frame, ground_truth=False).frames
+        some = next(iter(contenders.values()))
+        ceiling = tensor_to_frames(some.loaded.autoencoder.decode(some.loaded.autoencoder.encode(
+            frames_to_tensor(reference))))
+        cells, seconds = [], 0.0
+        for backend in contenders.values():
+            started = time.perf_counter()
+            frames = backend.render_block(BlockJob(scene=scene, timeline=timeline, block_index=0,
+                                                   quality=QUALITY_PRESETS[quality], seed=0)).frames
+            seconds = time.perf_counter() - started
+            cells.append(f"{psnr_u8(frames, reference):.1f}")
+        rows.append(f"| {path.stem} | {psnr_u8(ceiling, reference):.1f} | " + " | ".join(cells) + f" | {seconds:.1f} |")
+    return f"PSNR (dB) of block 0 against the preview render, quality {quality}, seed 0\n\n" + "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("latent", "sample", "all"))
+    parser.add_argument("what", choices=("latent", "sample", "render", "all"))
+    parser.add_argument("--programs", default="01,08,18", help="suite programs (file-name parts) for `render`")
     parser.add_argument("--clips", type=int, default=16)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--checkpoint", default=None)
@@ -75,6 +116,8 @@ def main() -> None:
         print(bench_latent(args.clips), "\n")
     if args.what in ("sample", "all"):
         print(bench_sample(args.runs, args.checkpoint), "\n")
+    if args.what in ("render", "all"):
+        print(bench_render(args.checkpoint, args.programs.split(",")), "\n")
 
 
 if __name__ == "__main__":
