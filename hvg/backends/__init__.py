@@ -35,7 +35,9 @@ def _importable(module: str) -> bool:
     return importlib.util.find_spec(module) is not None
 
 
-def load_backend(name: str, *, checkpoint: str | Path | None = None, device: str = "cpu") -> Backend:
+def load_backend(name: str, *, checkpoint: str | Path | None = None, device: str = "cpu",
+                 options: dict | None = None) -> Backend:
+    """A backend by name; `options` go to the model backend's constructor (e.g. `init`, `strength`)."""
     if name == "auto":
         name = default_backend_name()
     if name not in BACKENDS:
@@ -47,4 +49,4 @@ def load_backend(name: str, *, checkpoint: str | Path | None = None, device: str
     cls = getattr(importlib.import_module(module_name), class_name)
     if name == "preview":
         return cls()
-    return cls(checkpoint=checkpoint, device=device)
+    return cls(checkpoint=checkpoint, device=device, **(options or {}))

@@ -16,6 +16,11 @@ QUALITY_HELP = "Quality preset: " + "; ".join(
     for p in QUALITY_PRESETS.values())
 
 
+class StartFrom(str, Enum):
+    preview = "preview"
+    noise = "noise"
+
+
 class BackendChoice(str, Enum):
     auto = "auto"
     builtin = "builtin"
@@ -31,6 +36,12 @@ def render(
                                                    "renderer; auto: builtin when a checkpoint ships.")] = BackendChoice.auto,
     checkpoint: Annotated[Optional[Path], typer.Option(help="A checkpoint (.safetensors) for the builtin backend.")] = None,
     quality: Annotated[Quality, typer.Option(help=QUALITY_HELP)] = Quality("standard"),  # type: ignore[valid-type]
+    init: Annotated[Optional[StartFrom], typer.Option(
+        "--init", help="builtin backend: start the flow from the procedural animatic (preview, the default: the "
+                       "model redraws it) or from noise alone (pure generation).")] = None,
+    strength: Annotated[Optional[float], typer.Option(
+        min=0.0, max=1.0, help="builtin backend with --init preview: how much of the flow the model redraws "
+                               "(1 = all of it, as from noise).")] = None,
     seed: Annotated[Optional[int], typer.Option(min=0, max=2 ** 63 - 1, help="Seed; default: the program's "
                                                 "`seed` setting.")] = None,
     device: Annotated[str, typer.Option(help="torch device for the model: cpu, cuda, cuda:1, mps.")] = "cpu",
@@ -56,7 +67,8 @@ def render(
     if cache and cache_dir is not None and cache_dir.exists() and not cache_dir.is_dir():
         fail(f"--cache-dir {cache_dir} is a file, not a folder", "give a folder, or leave --cache-dir out")
     settings = RenderSettings(backend=backend.value, checkpoint=checkpoint, quality=quality.value, seed=seed,
-                              device=device, cache_dir=(cache_dir or default_cache_dir()) if cache else None)
+                              device=device, cache_dir=(cache_dir or default_cache_dir()) if cache else None,
+                              backend_options=_model_options(backend, init, strength))
     finished = {"blocks": 0, "total": 0}
 
     def count_finished(bar):
@@ -111,6 +123,14 @@ def _checked(file: Path):
 
 def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+def _model_options(backend: BackendChoice, init, strength) -> dict:
+    options = {key: value for key, value in (("init", init.value if init else None), ("strength", strength))
+               if value is not None}
+    if options and backend == BackendChoice.preview:
+        fail("--init and --strength are settings of the builtin backend", "drop them, or use --backend builtin")
+    return options
 
 
 def _print_diagnostics(diagnostics) -> None:

@@ -41,6 +41,7 @@ class RenderSettings:
     seed: int | None = None          # None: the program's own `seed`
     device: str = "cpu"
     cache_dir: Path | None = field(default_factory=default_cache_dir)  # None: no cache
+    backend_options: dict = field(default_factory=dict)  # e.g. {"init": "noise"} for the builtin backend
 
 
 @dataclass
@@ -73,7 +74,8 @@ def render_blocks(source: Scene | str | Path, settings: RenderSettings,
     seed = scene.video.seed if settings.seed is None else settings.seed
     timeline = resolve(scene, word_mapper=_word_mapper(scene))
     backend = settings.backend if not isinstance(settings.backend, str) else \
-        load_backend(settings.backend, checkpoint=settings.checkpoint, device=settings.device)
+        load_backend(settings.backend, checkpoint=settings.checkpoint, device=settings.device,
+                     options=settings.backend_options)
     cache = BlockCache(settings.cache_dir)
     total = len(timeline.blocks)
     previous: BlockResult | None = None

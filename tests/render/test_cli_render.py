@@ -82,3 +82,11 @@ def test_the_seed_option_has_the_range_of_the_seed_setting(tmp_path, capsys):
     program.write_text(PROGRAM)
     assert main(["render", str(program), "--backend", "preview", "-q", "--seed", "-5"]) == 2
     assert not (tmp_path / "one.mp4").exists()
+
+
+def test_model_settings_are_refused_for_the_preview_backend(tmp_path):
+    from hvg.cli.main import main as run_cli
+    program = tmp_path / "a.scene"
+    program.write_text('video "A" { size 32x32; fps 8 }\nentity b = ball {}\nblock 0s..1s "x" {\n  b at (0.5, 0.5)\n}\n')
+    assert run_cli(["render", str(program), "--backend", "preview", "--init", "noise", "-o", str(tmp_path / "a.mp4")]) == 2
+    assert not (tmp_path / "a.mp4").exists()

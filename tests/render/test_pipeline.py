@@ -160,3 +160,17 @@ def test_a_cache_that_cannot_be_written_does_not_stop_the_render(tmp_path):
     in_the_way.write_text("a file where the cache should be")
     frames = render(three_block_scene(), settings=RenderSettings(backend="preview", cache_dir=in_the_way / "blocks"))
     assert frames.shape[0] == 24
+
+
+def test_backend_options_reach_the_backend(tmp_path, monkeypatch):
+    import hvg.render.pipeline as pipeline
+    seen = {}
+
+    def fake_load_backend(name, *, checkpoint=None, device="cpu", options=None):
+        seen.update(name=name, options=options)
+        return PreviewBackend()
+
+    monkeypatch.setattr(pipeline, "load_backend", fake_load_backend)
+    render(three_block_scene(), settings=RenderSettings(backend="builtin", cache_dir=None,
+                                                        backend_options={"init": "noise"}))
+    assert seen == {"name": "builtin", "options": {"init": "noise"}}
