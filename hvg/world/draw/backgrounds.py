@@ -159,12 +159,7 @@ def _ocean(c, pal, rng, look) -> float:
 
 
 def _beach(c, pal, rng, look) -> float:
-    horizon = 0.42
-    _sky(c, pal, horizon)
-    if pal.night:
-        _stars(c, rng, 90, horizon)
-    _clouds(c, rng, 4, (-0.2, 0.3), pal.lit((250, 250, 252)), 0.8)
-    _water(c, pal, rng, horizon)
+    horizon = _ocean(c, pal, rng, look)  # a beach is the ocean with a shore in front
     shore = _ridge(c, 0.66, 0.02, rng, (2, 4))
     c.paint(_ground_below(c, shore - 0.015), pal.lit((240, 245, 240)))            # foam
     sand = pal.lit((226, 200, 150)) * (1 + 0.06 * _noise(c, rng, 60, 40))[..., None]
