@@ -7,7 +7,6 @@ import pytest
 import torch
 
 from hvg.ir import At, Background, Block, CameraOp, Entity, Moves, Placement, Scene, VideoSettings
-from hvg.lower import embed as embedding
 from hvg.lower.conditioning import lower, resolve_for_lowering
 from hvg.lower.layout import screen_boxes
 from hvg.world.preview import render_preview
@@ -15,13 +14,7 @@ from hvg.world.preview import render_preview
 SIZE, FACTOR = 128, 8
 
 
-@pytest.fixture(scope="module", autouse=True)
-def private_cache(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HVG_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-        embedding.clear_memory_cache()
-        yield
-    embedding.clear_memory_cache()
+pytestmark = pytest.mark.usefixtures("private_embedding_cache")
 
 
 @pytest.fixture(scope="module")

@@ -15,13 +15,7 @@ from hvg.lower.layout import box_coverage, screen_boxes
 SIZE, FPS, GRID = 128, 12, 16
 
 
-@pytest.fixture(scope="module", autouse=True)
-def private_cache(tmp_path_factory):
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HVG_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
-        embedding.clear_memory_cache()
-        yield
-    embedding.clear_memory_cache()
+pytestmark = pytest.mark.usefixtures("private_embedding_cache")
 
 
 def placement(name: str, motion, start: float = 0.0, end: float = 3.0) -> Placement:
