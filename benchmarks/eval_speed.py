@@ -3,7 +3,7 @@ took to render it with the preview backend, plus 5 s.
 
     .venv/bin/python benchmarks/eval_speed.py [PROGRAM] [--runs 5] [--cli]
 
-Render time: `hvg.render.render` with the preview backend and no cache (what `hvg render --backend preview`
+Render time: `hvg.rendering.render` with the preview backend and no cache (what `hvg render --backend preview`
 spends on drawing). Eval time: everything `hvg eval FILE VIDEO` does after start-up: compile, resolve, render the
 reference with ground truth, read the video file, score every metric. Medians of --runs runs each.
 With --cli, also the wall time of the two commands in fresh processes (start-up and imports included):
@@ -29,7 +29,7 @@ def main() -> None:
 
     from hvg.evaluate.cli_support import compile_program
     from hvg.evaluate.pipeline import evaluate_video, plan_from_scene
-    from hvg.render import RenderSettings, render
+    from hvg.rendering import RenderSettings, render
     from hvg.video.io import read_video, write_video
 
     scene = compile_program(args.program)

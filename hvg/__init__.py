@@ -18,7 +18,7 @@ _EXPORTS = {
     "format_source": "hvg.lang.fmt",
     "resolve": "hvg.world.resolve",
     "lower": "hvg.lower.conditioning",
-    "render": "hvg.render",
+    "render": "hvg.rendering",
 }
 
 __all__ = list(_EXPORTS)

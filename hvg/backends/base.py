@@ -1,6 +1,6 @@
 """What a render backend is: something that turns one block of a resolved scene into frames.
 
-The pipeline (`hvg.render`) owns everything around it: compiling, resolving, block order, transitions,
+The pipeline (`hvg.rendering`) owns everything around it: compiling, resolving, block order, transitions,
 the per-block cache, stitching, progress and writing files. A backend only draws a block.
 """
 from __future__ import annotations

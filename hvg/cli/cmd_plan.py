@@ -213,7 +213,7 @@ def _report(result, output: Path | None) -> None:
 
 def _render(output: Path, force: bool, backend: str) -> None:
     try:
-        from hvg.render import RenderSettings, render_scene
+        from hvg.rendering import RenderSettings, render_scene
     except ImportError as error:
         fail(f"cannot render: the render pipeline is not available ({error})",
              f"render later with `hvg render {output}`")

@@ -55,9 +55,9 @@ def render(
     """Render a program to a video. Finished blocks are cached, so an interrupted render resumes."""
     from hvg.backends import BackendUnavailable
     from hvg.diagnostics import CompileError
-    from hvg.render import RenderSettings, render_scene, sheet_path
-    from hvg.render.pipeline import NothingToRender
-    from hvg.render.cache import default_cache_dir
+    from hvg.rendering import RenderSettings, render_scene, sheet_path
+    from hvg.rendering.pipeline import NothingToRender
+    from hvg.rendering.cache import default_cache_dir
     from hvg.video.io import OutputError
 
     if not file.is_file():

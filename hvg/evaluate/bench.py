@@ -51,7 +51,7 @@ def run_bench(programs: list[Path], contenders: list[Contender], quality: str = 
     """{"contenders": [...], "programs": [{"program", "seconds", "results": {label: row}}], "means": {...}}."""
     from hvg.evaluate.cli_support import compile_program
     from hvg.evaluate.pipeline import evaluate_video, plan_from_scene
-    from hvg.render import RenderSettings, render
+    from hvg.rendering import RenderSettings, render
 
     rows = []
     for program in programs:

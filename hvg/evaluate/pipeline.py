@@ -26,7 +26,7 @@ class Plan:
 
 def stitch_like_render(frames: np.ndarray, timeline) -> np.ndarray:
     """The preview frames with the program's transitions applied block by block, as the render pipeline does."""
-    from hvg.render.stitch import apply_transition
+    from hvg.rendering.stitch import apply_transition
     out = frames.copy()
     previous_last = None
     for span in timeline.blocks:
@@ -48,7 +48,7 @@ def plan_from_scene(scene, reference_backend: str = "preview") -> Plan:
     truth = replace(plan_truth(timeline, preview), reference=stitch_like_render(preview.frames, timeline),
                     background=background_only(timeline))
     if reference_backend != "preview":  # PSNR/SSIM against another backend; everything else stays the plan's
-        from hvg.render import RenderSettings, render
+        from hvg.rendering import RenderSettings, render
         frames = render(scene, settings=RenderSettings(backend=reference_backend, cache_dir=None))
         truth = replace(truth, fidelity_reference=frames)
     return Plan(scene, timeline, truth)

@@ -59,7 +59,7 @@ def plan_truth(timeline, preview) -> PlanTruth:
 
 def crossfade_weights(timeline) -> np.ndarray:
     """(n,) how much of each frame is its own block: below 1 in the first frames of a block entered by a
-    crossfade, exactly as `hvg.render.stitch` blends them (the rest is the previous block's last frame)."""
+    crossfade, exactly as `hvg.rendering.stitch` blends them (the rest is the previous block's last frame)."""
     weights = np.ones(timeline.n_frames)
     for span in timeline.blocks:
         if span.transition_in == "crossfade" and span.transition_duration > 0 and span.start_frame > 0:

@@ -133,4 +133,4 @@ def test_crossfade_frames_count_as_partly_transparent():
               SimpleNamespace(start_frame=12, end_frame=24, transition_in="crossfade", transition_duration=0.25)]
     weights = crossfade_weights(SimpleNamespace(n_frames=24, fps=12, blocks=blocks))
     assert weights[:12].tolist() == [1.0] * 12 and weights[15:].tolist() == [1.0] * 9
-    assert weights[12:15].tolist() == pytest.approx([0.25, 0.5, 0.75])  # as hvg.render.stitch blends them
+    assert weights[12:15].tolist() == pytest.approx([0.25, 0.5, 0.75])  # as hvg.rendering.stitch blends them

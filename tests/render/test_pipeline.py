@@ -6,8 +6,8 @@ import pytest
 
 from hvg.backends.base import BlockJob, BlockResult
 from hvg.backends.preview import PreviewBackend
-from hvg.render import RenderSettings, render, render_scene
-from hvg.render.stitch import apply_transition
+from hvg.rendering import RenderSettings, render, render_scene
+from hvg.rendering.stitch import apply_transition
 from hvg.video.io import read_video
 from hvg.world.timeline import BlockSpan
 
@@ -135,7 +135,7 @@ def test_crossfade_blends_from_the_previous_last_frame():
 
 
 def test_a_program_without_blocks_says_so_and_writes_nothing(tmp_path):
-    from hvg.render.pipeline import NothingToRender
+    from hvg.rendering.pipeline import NothingToRender
     program = tmp_path / "empty.scene"
     program.write_text("# nothing yet\n")
     with pytest.raises(NothingToRender, match="no blocks"):
@@ -163,7 +163,7 @@ def test_a_cache_that_cannot_be_written_does_not_stop_the_render(tmp_path):
 
 
 def test_backend_options_reach_the_backend(tmp_path, monkeypatch):
-    import hvg.render.pipeline as pipeline
+    import hvg.rendering.pipeline as pipeline
     seen = {}
 
     def fake_load_backend(name, *, checkpoint=None, device="cpu", options=None):

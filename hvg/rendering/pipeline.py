@@ -18,9 +18,9 @@ import numpy as np
 from hvg.backends import load_backend
 from hvg.backends.base import QUALITY_PRESETS, Backend, BlockJob, BlockResult
 from hvg.ir import Scene
-from hvg.render.cache import BlockCache, default_cache_dir
-from hvg.render.keys import block_key
-from hvg.render.stitch import apply_transition
+from hvg.rendering.cache import BlockCache, default_cache_dir
+from hvg.rendering.keys import block_key
+from hvg.rendering.stitch import apply_transition
 
 # (event, block index, blocks in all, step, steps in all): "block" when a block starts, "step" as it renders,
 # "cached" when it came from the cache, "done" when it is finished.

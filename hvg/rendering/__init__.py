@@ -1,4 +1,4 @@
 """Rendering a program to frames or a video file. See `pipeline.py` for the steps."""
-from hvg.render.pipeline import RenderReport, RenderSettings, render, render_blocks, render_scene, sheet_path
+from hvg.rendering.pipeline import RenderReport, RenderSettings, render, render_blocks, render_scene, sheet_path
 
 __all__ = ["RenderReport", "RenderSettings", "render", "render_blocks", "render_scene", "sheet_path"]
