@@ -40,12 +40,21 @@ class BuiltinBackend:
     name = "builtin"
 
     def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu", noise: str = "warped",
-                 init: str = "preview", strength: float = DEFAULT_STRENGTH):
+                 init: str = "preview", strength: float = DEFAULT_STRENGTH, context: bool = True,
+                 refine: bool = True, pyramid: bool = True):
         """`init="preview"`: start the flow part-way, at t = 1 - strength, from the procedural preview of the
         block (SDEdit): the model redraws the animatic instead of drawing from noise alone, which the CPU-trained
-        shipped checkpoint cannot yet do well (docs/model.md). `init="noise"` (or strength 1) = pure generation."""
+        shipped checkpoint cannot yet do well (docs/model.md). `init="noise"` (or strength 1) = pure generation.
+
+        The ablation switches (docs/benchmarks.md): `noise="iid"` instead of motion-guided noise, `context=False`
+        (no previous-block frames in temporal attention), `refine=False` (no cross-frame refinement),
+        `pyramid=False` (every step at full resolution).
+
+        Only the file's metadata and hash are read here; the weights (and torch) load when a block needs them,
+        so a render served from the block cache never pays for them."""
         from hvg.backends import BackendUnavailable, shipped_checkpoint
-        from hvg.model.checkpoint import CheckpointError, load_checkpoint
+        from hvg.model.checkpoint_file import CheckpointError, file_sha256, read_metadata
+        from hvg.model.config import ModelConfig
 
         path = Path(checkpoint) if checkpoint is not None else shipped_checkpoint()
         if path is None:
@@ -53,19 +62,39 @@ class BuiltinBackend:
                                      "train one with `hvg train --preset small` and pass --checkpoint PATH, "
                                      "or render with --backend preview")
         try:
-            self.loaded = load_checkpoint(path, device="cpu")
+            metadata = read_metadata(path)
         except CheckpointError as error:
             raise BackendUnavailable(str(error), error.hint) from None
         if init not in ("preview", "noise") or not 0.0 < strength <= 1.0:
             raise BackendUnavailable(f"init {init!r} with strength {strength} is not a builtin setting",
                                      "init is `preview` or `noise`; strength is in (0, 1]")
-        self.path, self.noise = path, noise
+        if noise not in ("warped", "iid", "freenoise"):
+            raise BackendUnavailable(f"noise {noise!r} is not a builtin setting", "noise is warped, iid or freenoise")
+        self.path, self.device, self.noise = path, device, noise
         self.init, self.strength = init, strength
-        self.config = self.loaded.config
+        self.use_context, self.use_refiner, self.use_pyramid = bool(context), bool(refine), bool(pyramid)
+        self.config = ModelConfig.from_dict(metadata["model_config"])
+        self.sha256 = file_sha256(path)
+        self._loaded = None
+
+    @property
+    def loaded(self):
+        """The model and latent space, loaded (with torch) on first use."""
+        if self._loaded is None:
+            from hvg.backends import BackendUnavailable
+            from hvg.model.checkpoint import CheckpointError, load_checkpoint
+            try:
+                self._loaded = load_checkpoint(self.path, device="cpu")
+            except CheckpointError as error:
+                raise BackendUnavailable(str(error), error.hint) from None
+        return self._loaded
 
     def fingerprint(self) -> str:
         init = f"preview@{self.strength:g}" if self.init == "preview" and self.strength < 1 else "noise"
-        return f"builtin-{self.loaded.sha256[:16]}-noise:{self.noise}-rho:{NOISE_CORRELATION}-init:{init}"
+        switches = "".join(f"-{name}:off" for name, on in (("context", self.use_context),
+                                                           ("refine", self.use_refiner),
+                                                           ("pyramid", self.use_pyramid)) if not on)
+        return f"builtin-{self.sha256[:16]}-noise:{self.noise}-rho:{NOISE_CORRELATION}-init:{init}{switches}"
 
     # --- one block -------------------------------------------------------------------------------------------
 
@@ -99,12 +128,12 @@ class BuiltinBackend:
         noise = make_noise(self.noise, shape, generator=generator, flow=noise_flow(lowered.motion),
                            correlation=NOISE_CORRELATION, previous_last=None if state is None else state["last_noise"])
 
-        # 3. temporal context
+        # 3. temporal context: the previous block's last latent frames (the noise continues either way)
         context, context_maps = None, None
-        if state is not None:
+        if self.use_context and state is not None:
             context = expand_history({"coarse": state["history_coarse"], "fine": state["history_fine"]})
             context_maps = state["maps"]
-        elif job.previous_frames is not None and config.context_frames:
+        elif self.use_context and job.previous_frames is not None and config.context_frames:
             frames = job.previous_frames[-config.context_frames:]
             with torch.no_grad():
                 context = autoencoder.encode(frames_to_tensor(frames).to(device)).cpu()
@@ -118,7 +147,7 @@ class BuiltinBackend:
             with torch.no_grad():
                 init = autoencoder.encode(frames_to_tensor(animatic).to(device))
             t_start = 1.0 - self.strength
-        stages = self._stages(job.quality.pyramid_stages, grid)
+        stages = self._stages(job.quality.pyramid_stages, grid) if self.use_pyramid else 1
         callback = (lambda done, total, x: job.on_step(done, total)) if job.on_step else None
         with torch.no_grad():
             latents = sample_pyramid(
@@ -127,7 +156,8 @@ class BuiltinBackend:
                 context=None if context is None else context.to(device),
                 context_maps=None if context_maps is None else context_maps.to(device))
             # 5. refinement, decode
-            latents = model.refiner(latents)
+            if self.use_refiner:
+                latents = model.refiner(latents)
             frames = tensor_to_frames(autoencoder.decode(latents))
         keep = config.context_frames
         history = compress_history(latents.cpu(), keep, config.history_full_frames)

@@ -11,7 +11,6 @@ lives next to it in the training folder (hvg/model/train.py), not in the shipped
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,18 +21,12 @@ from safetensors.torch import save_file
 
 from hvg import vocab
 from hvg.model.autoencoder import PatchPCA
+from hvg.model.checkpoint_file import FORMAT, CheckpointError, file_sha256, read_metadata
 from hvg.model.config import ModelConfig
 from hvg.model.unet import HSTUNet
 
-FORMAT = "hvg-checkpoint-1"
-
-
-class CheckpointError(Exception):
-    """A file that is not an hvg checkpoint, or one from an incompatible version."""
-
-    def __init__(self, message: str, hint: str = ""):
-        super().__init__(message)
-        self.hint = hint
+__all__ = ["FORMAT", "CheckpointError", "LoadedCheckpoint", "file_sha256", "load_checkpoint", "read_metadata",
+           "save_checkpoint", "vocabulary"]   # the torch-free half lives in checkpoint_file.py
 
 
 @dataclass
@@ -70,31 +63,6 @@ def save_checkpoint(path: str | Path, model: HSTUNet, autoencoder: PatchPCA, *, 
     save_file(tensors, str(partial), metadata=metadata)
     partial.replace(path)
     return path
-
-
-def file_sha256(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def read_metadata(path: str | Path) -> dict:
-    """The checkpoint's metadata with its JSON fields parsed."""
-    path = Path(path)
-    if not path.is_file():
-        raise CheckpointError(f"checkpoint {path} does not exist", "train one with `hvg train --preset small`")
-    try:
-        with safe_open(str(path), framework="pt") as handle:
-            raw = handle.metadata() or {}
-    except Exception as error:  # safetensors raises its own types for a file that is not safetensors
-        raise CheckpointError(f"{path} is not a safetensors file ({error})",
-                              "pass a checkpoint written by `hvg train`") from None
-    if raw.get("format") != FORMAT:
-        raise CheckpointError(f"{path} is not an hvg checkpoint (format {raw.get('format')!r})",
-                              "pass a checkpoint written by `hvg train`")
-    return {k: json.loads(v) if k not in ("format", "created_by") else v for k, v in raw.items()}
 
 
 def load_checkpoint(path: str | Path, device: str | torch.device = "cpu") -> LoadedCheckpoint:

@@ -104,3 +104,47 @@ def test_a_missing_checkpoint_is_a_friendly_error(tmp_path):
     (tmp_path / "junk.safetensors").write_bytes(b"not a checkpoint")
     with pytest.raises(BackendUnavailable, match="not a safetensors file"):
         BuiltinBackend(checkpoint=tmp_path / "junk.safetensors")
+
+
+@pytest.mark.parametrize("switch", [{"noise": "iid"}, {"context": False}, {"refine": False}, {"pyramid": False}])
+def test_each_ablation_switch_changes_the_fingerprint_and_the_frames(backend, scene_and_timeline, switch):
+    """The ablations of docs/benchmarks.md: each switch is its own cache entry and really changes the sampling
+    (block 1 with block 0 as context, so the context switch has something to drop)."""
+    from hvg.backends.builtin import BuiltinBackend
+    scene, timeline = scene_and_timeline
+    ablated = BuiltinBackend(checkpoint=backend.path, init="noise", **switch)
+    assert ablated.fingerprint() != backend.fingerprint()
+    ablated._loaded = backend.loaded                           # the same weights: only the switch differs
+    first = backend.render_block(job(scene, timeline, 0))
+    reference = backend.render_block(job(scene, timeline, 1, previous=first))
+    changed = ablated.render_block(job(scene, timeline, 1, previous=first))
+    assert not np.array_equal(reference.frames, changed.frames)
+
+
+def test_an_unknown_noise_kind_is_a_friendly_error(backend):
+    from hvg.backends import BackendUnavailable
+    from hvg.backends.builtin import BuiltinBackend
+    with pytest.raises(BackendUnavailable, match="noise 'pink'"):
+        BuiltinBackend(checkpoint=backend.path, noise="pink")
+
+
+def test_the_weights_load_only_when_a_block_needs_them(backend):
+    from hvg.backends.builtin import BuiltinBackend
+    fresh = BuiltinBackend(checkpoint=backend.path)
+    assert fresh._loaded is None and fresh.fingerprint() and fresh.config == backend.config
+    assert fresh.loaded.sha256 == fresh.sha256
+
+
+def test_a_render_served_from_the_cache_never_imports_torch(backend, tmp_path):
+    """Editing one block of a long program must not pay torch's import for the blocks it did not touch."""
+    import subprocess
+    import sys
+    program = tmp_path / "two.scene"
+    program.write_text(SCENE)
+    code = ("import sys; from pathlib import Path; from hvg.rendering import RenderSettings, render; "
+            f"s = RenderSettings(backend='builtin', checkpoint={str(backend.path)!r}, quality='draft', "
+            f"cache_dir=Path({str(tmp_path / 'cache')!r})); "
+            f"render(Path({str(program)!r}), settings=s); print('torch' in sys.modules)")
+    first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert first.stdout.split()[-1] == "True" and again.stdout.split()[-1] == "False"
