@@ -10,6 +10,11 @@ BACKENDS = {
     "builtin": ("hvg.backends.builtin", "BuiltinBackend", "the HST-UNet flow-matching model shipped with hvg"),
     "preview": ("hvg.backends.preview", "PreviewBackend", "the procedural renderer: exact, fast, an animatic"),
 }
+# Options a backend takes as keyword arguments (`hvg bench --backend builtin:noise=iid`), with what they accept.
+BACKEND_OPTIONS: dict[str, dict[str, str]] = {
+    "builtin": {"noise": "warped|iid|freenoise", "init": "preview|noise", "strength": "(0, 1]",
+                "context": "on|off", "refine": "on|off", "pyramid": "on|off"},
+}
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 
 

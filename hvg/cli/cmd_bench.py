@@ -11,7 +11,8 @@ from hvg.cli.app import app, fail, stderr, stdout
 
 @app.command()
 def bench(
-    backend: Annotated[Optional[list[str]], typer.Option("--backend", help="a backend to compare (repeatable)")]
+    backend: Annotated[Optional[list[str]], typer.Option("--backend", help="a backend to compare (repeatable), "
+                                                         "with options if wanted: builtin:noise=iid,refine=off")]
     = None,
     checkpoint: Annotated[Optional[list[Path]], typer.Option("--checkpoint", help="a builtin-model checkpoint "
                                                              "to compare (repeatable)")] = None,
@@ -28,16 +29,12 @@ def bench(
     group per contender goes to OUT/bench.md and OUT/bench.json."""
     import json
 
-    from hvg.backends import BACKENDS
     from hvg.backends.base import QUALITY_PRESETS
-    from hvg.evaluate.bench import contenders_from, markdown_table, run_bench, suite_programs
+    from hvg.evaluate.bench import ContenderError, contenders_from, markdown_table, run_bench, suite_programs
     from hvg.evaluate.score import to_jsonable
 
     if quality not in QUALITY_PRESETS:
         fail(f"unknown quality `{quality}`", f"choose one of: {', '.join(QUALITY_PRESETS)}")
-    for name in backend or []:
-        if name not in BACKENDS:
-            fail(f"there is no backend `{name}`", f"choose one of: {', '.join(BACKENDS)}")
     for path in checkpoint or []:
         if not path.exists():
             fail(f"checkpoint {path} does not exist", "give the path of a .safetensors checkpoint")
@@ -46,7 +43,11 @@ def bench(
     programs = suite_programs(suite, only)
     if not programs:
         fail(f"no .scene programs in {suite}" + (f" matching `{only}`" if only else ""), "check --suite and --only")
-    contenders = contenders_from(backend or ([] if checkpoint else ["preview"]), [str(p) for p in checkpoint or []])
+    try:
+        contenders = contenders_from(backend or ([] if checkpoint else ["preview"]),
+                                     [str(p) for p in checkpoint or []])
+    except ContenderError as error:
+        fail(str(error), error.hint)
     labels = [c.label for c in contenders]
     if len(set(labels)) != len(labels):
         fail("the same backend or checkpoint is named twice", "name each contender once")

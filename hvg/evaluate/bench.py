@@ -1,12 +1,13 @@
 """`hvg bench`: render every program of a suite with each contender, score each video, one table side by side.
 
-A contender is a backend name (`preview`, `builtin`) or a checkpoint of the builtin model. The reference and the
-plan's ground truth are rendered once per program and shared by all contenders.
+A contender is a backend name (`preview`, `builtin`), a backend with options (`builtin:noise=iid,refine=off`, the
+ablations of docs/benchmarks.md), or a checkpoint of the builtin model. The reference and the plan's ground truth
+are rendered once per program and shared by all contenders.
 """
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -31,11 +32,48 @@ class Contender:
     label: str
     backend: str
     checkpoint: str | None = None
+    options: dict = field(default_factory=dict)    # keyword arguments of the backend (e.g. {"noise": "iid"})
+
+
+class ContenderError(ValueError):
+    def __init__(self, message: str, hint: str):
+        super().__init__(message)
+        self.hint = hint
+
+
+def parse_contender(spec: str) -> Contender:
+    """`builtin` or `builtin:noise=iid,refine=off`: a backend and its options (on/off are booleans, numbers are
+    numbers). The label is the spec as written, so a table says exactly what was compared."""
+    from hvg.backends import BACKEND_OPTIONS, BACKENDS
+
+    name, _, rest = spec.partition(":")
+    if name not in BACKENDS:
+        raise ContenderError(f"there is no backend `{name}`", f"choose one of: {', '.join(BACKENDS)}")
+    allowed = BACKEND_OPTIONS.get(name, {})
+    options = {}
+    for item in filter(None, rest.split(",")):
+        key, equals, value = item.partition("=")
+        if not equals or key not in allowed:
+            choices = ", ".join(f"{k}={v}" for k, v in allowed.items()) or "none"
+            raise ContenderError(f"`{item}` is not an option of the {name} backend", f"its options: {choices}")
+        options[key] = _option_value(value)
+    return Contender(spec, name, options=options)
+
+
+def _option_value(text: str):
+    if text in ("on", "true", "yes"):
+        return True
+    if text in ("off", "false", "no"):
+        return False
+    try:
+        return float(text)
+    except ValueError:
+        return text
 
 
 def contenders_from(backends: list[str], checkpoints: list[str]) -> list[Contender]:
-    """--backend NAME and --checkpoint PATH, in order; a checkpoint is the builtin model with those weights."""
-    found = [Contender(name, name) for name in backends]
+    """--backend SPEC and --checkpoint PATH, in order; a checkpoint is the builtin model with those weights."""
+    found = [parse_contender(spec) for spec in backends]
     for path in checkpoints:
         found.append(Contender(f"builtin:{Path(path).stem}", "builtin", path))
     return found
@@ -62,7 +100,7 @@ def run_bench(programs: list[Path], contenders: list[Contender], quality: str = 
             if progress:
                 progress(f"{program.name}: {contender.label}")
             settings = RenderSettings(backend=contender.backend, checkpoint=contender.checkpoint, quality=quality,
-                                      cache_dir=None)
+                                      cache_dir=None, backend_options=dict(contender.options))
             started = time.perf_counter()
             frames = render(scene, settings=settings)
             rendered = time.perf_counter()

@@ -75,3 +75,25 @@ def test_another_reference_backend_changes_only_fidelity(tmp_path, monkeypatch, 
     assert results["frozen"]["fidelity"]["psnr"] < results["preview"]["fidelity"]["psnr"] - 5
     assert results["frozen"]["control"] == results["preview"]["control"]
     assert results["frozen"]["flow"] == results["preview"]["flow"]
+
+
+def test_a_contender_spec_names_a_backend_and_its_options():
+    from hvg.evaluate.bench import parse_contender
+    plain = parse_contender("builtin")
+    assert (plain.backend, plain.options, plain.label) == ("builtin", {}, "builtin")
+    ablated = parse_contender("builtin:noise=iid,refine=off,strength=0.5,pyramid=on")
+    assert ablated.backend == "builtin" and ablated.label == "builtin:noise=iid,refine=off,strength=0.5,pyramid=on"
+    assert ablated.options == {"noise": "iid", "refine": False, "strength": 0.5, "pyramid": True}
+
+
+def test_an_unknown_backend_or_option_is_a_clear_error(tmp_path, capsys):
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    (suite / "roll.scene").write_text(PROGRAM)
+    assert main(["bench", "--backend", "builtin:colour=red", "--suite", str(suite), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "`colour=red` is not an option of the builtin backend" in err and "noise=warped|iid|freenoise" in err
+    assert main(["bench", "--backend", "preview:noise=iid", "--suite", str(suite), "--out", str(tmp_path)]) == 2
+    assert "its options: none" in capsys.readouterr().err
+    assert main(["bench", "--backend", "magic", "--suite", str(suite), "--out", str(tmp_path)]) == 2
+    assert "there is no backend `magic`" in capsys.readouterr().err
