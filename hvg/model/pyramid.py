@@ -65,15 +65,14 @@ class Stage:
 
 def stage_plan(steps: int, stages: int) -> list[Stage]:
     """Split [0, 1] into `stages` windows, coarsest first: stage s ends at (s + 1) / stages, the next starts at
-    its jump time. Steps go to stages in proportion to their windows, at least one each."""
+    its jump time. Every stage gets the same number of steps, as in Pyramidal Flow Matching's sampler (Jin et al.
+    2024: e.g. [20, 20, 20]); the remainder goes to the coarsest stages, which are the cheapest and hold the
+    noisiest, most curved part of the path (where SD3's time shift also spends more steps)."""
     stages = max(1, min(stages, steps))
     ends = [(s + 1) / stages for s in range(stages)]
     starts = [0.0] + [jump_time(e) for e in ends[:-1]]
-    spans = [e - s for s, e in zip(starts, ends)]
-    counts = [max(1, int(steps * span / sum(spans))) for span in spans]
-    counts[-1] += steps - sum(counts)                      # the remainder goes to the full-resolution stage
-    if counts[-1] < 1:
-        raise ValueError(f"{steps} steps are too few for {stages} pyramid stages")
+    share, remainder = divmod(steps, stages)
+    counts = [share + (1 if s < remainder else 0) for s in range(stages)]
     return [Stage(s, e, n) for s, e, n in zip(starts, ends, counts)]
 
 

@@ -83,8 +83,8 @@ class SpaceTimeBlock(nn.Module):
         self.spatial = SpatialAttention(c_out, config.heads) if spatial_attention else None
         self.temporal = TemporalAttention(c_out, config.heads)
 
-    def forward(self, x, emb, maps, mask, use_flex=False, return_weights=False):
-        x = self.res(x + self.inject(pool_to(maps, x)), emb)
+    def forward(self, x, emb, maps: "PooledMaps", mask, use_flex=False, return_weights=False):
+        x = self.res(x + self.inject(maps.at(x)), emb)
         if self.spatial is not None:
             x = self.spatial(x)
         return self.temporal(x, mask, use_flex=use_flex, return_weights=return_weights)
@@ -95,6 +95,21 @@ def pool_to(maps: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
     if maps.shape[-2:] == like.shape[-2:]:
         return maps
     return F.adaptive_avg_pool3d(maps, (maps.shape[2], *like.shape[-2:]))
+
+
+class PooledMaps:
+    """The layout maps at each grid a block asks for, pooled once per forward: seven blocks share three grids,
+    and at the pyramid's coarse stages the pooling was a tenth of a step's time."""
+
+    def __init__(self, maps: torch.Tensor):
+        self.maps = maps
+        self._by_grid: dict[tuple[int, int], torch.Tensor] = {}
+
+    def at(self, like: torch.Tensor) -> torch.Tensor:
+        grid = tuple(like.shape[-2:])
+        if grid not in self._by_grid:
+            self._by_grid[grid] = pool_to(self.maps, like)
+        return self._by_grid[grid]
 
 
 class StyleHead(nn.Module):
@@ -195,8 +210,12 @@ class HSTUNet(nn.Module):
         emb = self.embed(t_frames, cond)                                        # (b, k+f, e)
         use_flex = flex_available(x.device)
 
-        h0 = self.conv_in(torch.cat([x, pool_to(maps, x)], dim=1))             # local (b, c0, F, h, w)
-        h0, weights = self.local_down(h0, emb, maps, mask, use_flex, return_weights=True)
+        maps = PooledMaps(maps)
+        h0 = self.conv_in(torch.cat([x, maps.at(x)], dim=1))                   # local (b, c0, F, h, w)
+        if return_aux:      # the attention weights are written out for L_attention only: not at sampling time
+            h0, weights = self.local_down(h0, emb, maps, mask, use_flex, return_weights=True)
+        else:
+            h0, weights = self.local_down(h0, emb, maps, mask, use_flex), None
         h1 = self.regional_down(self.to_regional(h0), emb, maps, mask, use_flex)  # regional (b, c1, F, h/2, w/2)
         h2 = self.to_global(h1)                                                  # global (b, c2, F, h/4, w/4)
         for block in self.global_mid:

@@ -84,7 +84,13 @@ def test_stage_plan_covers_the_path_and_the_pyramid_is_cheaper():
     assert sum(stage.steps for stage in plan) == 16
     for previous, stage in zip(plan, plan[1:]):
         assert stage.start == pytest.approx(jump_time(previous.end)) and stage.start < previous.end
-    assert pyramid_cost(16, 3) < 0.6 and pyramid_cost(16, 1) == 1.0
+    assert pyramid_cost(16, 3) < 0.45 and pyramid_cost(16, 1) == 1.0
+
+
+@pytest.mark.parametrize("steps, stages, counts", [(16, 3, [6, 5, 5]), (8, 3, [3, 3, 2]), (32, 2, [16, 16]),
+                                                   (3, 3, [1, 1, 1]), (2, 3, [1, 1])])
+def test_every_stage_gets_the_same_steps_and_the_coarsest_the_remainder(steps, stages, counts):
+    assert [stage.steps for stage in stage_plan(steps, stages)] == counts
 
 
 def test_pyramid_costs_fewer_flops_than_full_resolution():
