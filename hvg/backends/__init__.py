@@ -13,7 +13,8 @@ BACKENDS = {
 # Options a backend takes as keyword arguments (`hvg bench --backend builtin:noise=iid`), with what they accept.
 BACKEND_OPTIONS: dict[str, dict[str, str]] = {
     "builtin": {"noise": "warped|iid|freenoise", "init": "preview|noise", "strength": "(0, 1]",
-                "context": "on|off", "refine": "on|off", "pyramid": "on|off"},
+                "context": "on|off", "refine": "on|off", "pyramid": "on|off",
+                "ease": "on|off"},
 }
 CHECKPOINT_DIR = Path(__file__).resolve().parent.parent / "checkpoints"
 

@@ -8,8 +8,9 @@ One block:
 4. pyramidal flow-matching sampling with classifier-free guidance (steps, stages and guidance from the
    quality preset), progress through `job.on_step`; by default it starts part-way from the block's preview
    animatic (SDEdit, `init="preview"`, `strength`), else from noise alone (`init="noise"`)
-5. cross-frame refinement, decode, uint8 frames; the state for the next block (history at reduced resolution,
-   last noise frame)
+5. cross-frame refinement; across a `smooth` transition, the jump from the previous block's last latent frame
+   eased out over the transition (`ease_into`); decode, uint8 frames; the state for the next block (history at
+   reduced resolution, last noise frame)
 """
 from __future__ import annotations
 
@@ -36,19 +37,35 @@ def _state_of(previous) -> dict | None:
     return {key: torch.as_tensor(np.asarray(previous[key]), dtype=torch.float32) for key in STATE_KEYS}
 
 
+def ease_into(latents, previous_last, count: int):
+    """Spread the jump between the previous block's last latent frame and this block's first over the smooth
+    transition's `count` frames (docs/semantics.md: `smooth D` eases across the seam). latents (b, c, f, h, w),
+    previous_last (b, c, 1, h, w). Frame k moves by (previous_last - first) * (1 - (k + 1) / (count + 1)): the
+    seam pair then changes by 1 / (count + 1) of the jump, like every pair after it, and frame `count` onwards
+    is untouched. What the model drew is kept; only the offset between the blocks is faded out."""
+    count = min(count, latents.shape[2])
+    if count <= 0:
+        return latents
+    jump = previous_last - latents[:, :, :1]
+    weights = 1.0 - latents.new_tensor(range(1, count + 1)) / (count + 1)            # (count,)
+    eased = latents.clone()
+    eased[:, :, :count] += jump * weights.view(1, 1, -1, 1, 1)
+    return eased
+
+
 class BuiltinBackend:
     name = "builtin"
 
     def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu", noise: str = "warped",
                  init: str = "preview", strength: float = DEFAULT_STRENGTH, context: bool = True,
-                 refine: bool = True, pyramid: bool = True):
+                 refine: bool = True, pyramid: bool = True, ease: bool = True):
         """`init="preview"`: start the flow part-way, at t = 1 - strength, from the procedural preview of the
         block (SDEdit): the model redraws the animatic instead of drawing from noise alone, which the CPU-trained
         shipped checkpoint cannot yet do well (docs/model.md). `init="noise"` (or strength 1) = pure generation.
 
         The ablation switches (docs/benchmarks.md): `noise="iid"` instead of motion-guided noise, `context=False`
         (no previous-block frames in temporal attention), `refine=False` (no cross-frame refinement),
-        `pyramid=False` (every step at full resolution).
+        `pyramid=False` (every step at full resolution), `ease=False` (no easing across smooth seams).
 
         Only the file's metadata and hash are read here; the weights (and torch) load when a block needs them,
         so a render served from the block cache never pays for them."""
@@ -73,6 +90,7 @@ class BuiltinBackend:
         self.path, self.device, self.noise = path, device, noise
         self.init, self.strength = init, strength
         self.use_context, self.use_refiner, self.use_pyramid = bool(context), bool(refine), bool(pyramid)
+        self.use_easing = bool(ease)
         self.config = ModelConfig.from_dict(metadata["model_config"])
         self.sha256 = file_sha256(path)
         self._loaded = None
@@ -93,7 +111,8 @@ class BuiltinBackend:
         init = f"preview@{self.strength:g}" if self.init == "preview" and self.strength < 1 else "noise"
         switches = "".join(f"-{name}:off" for name, on in (("context", self.use_context),
                                                            ("refine", self.use_refiner),
-                                                           ("pyramid", self.use_pyramid)) if not on)
+                                                           ("pyramid", self.use_pyramid),
+                                                           ("ease", self.use_easing)) if not on)
         return f"builtin-{self.sha256[:16]}-noise:{self.noise}-rho:{NOISE_CORRELATION}-init:{init}{switches}"
 
     # --- one block -------------------------------------------------------------------------------------------
@@ -114,6 +133,7 @@ class BuiltinBackend:
         autoencoder = self.loaded.autoencoder.to(device)
         config = self.config
         timeline = job.timeline
+        span = timeline.blocks[job.block_index]
         grid = (timeline.height // config.patch, timeline.width // config.patch)
         self._check_size(timeline, grid)
 
@@ -142,7 +162,6 @@ class BuiltinBackend:
         init, t_start = None, 0.0
         if self.init == "preview" and self.strength < 1.0:
             from hvg.world.preview import render_preview
-            span = timeline.blocks[job.block_index]
             animatic = render_preview(timeline, span.start_frame, span.end_frame, ground_truth=False).frames
             with torch.no_grad():
                 init = autoencoder.encode(frames_to_tensor(animatic).to(device))
@@ -158,6 +177,9 @@ class BuiltinBackend:
             # 5. refinement, decode
             if self.use_refiner:
                 latents = model.refiner(latents)
+            if self.use_easing and state is not None and span.transition_in == "smooth":
+                latents = ease_into(latents, state["history_fine"][:, :, -1:].to(device),
+                                    round(span.transition_duration * timeline.fps))
             frames = tensor_to_frames(autoencoder.decode(latents))
         keep = config.context_frames
         history = compress_history(latents.cpu(), keep, config.history_full_frames)

@@ -148,3 +148,16 @@ def test_a_render_served_from_the_cache_never_imports_torch(backend, tmp_path):
     first = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     again = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert first.stdout.split()[-1] == "True" and again.stdout.split()[-1] == "False"
+
+
+def test_easing_spreads_the_jump_at_a_smooth_seam_over_the_transition():
+    from hvg.backends.builtin import ease_into
+    latents = torch.zeros(1, 2, 6, 2, 2)
+    latents[:, :, :] = torch.arange(6.0).view(1, 1, 6, 1, 1) * 0.1       # the block moves 0.1 a frame
+    previous_last = torch.full((1, 2, 1, 2, 2), -0.9)                     # ... but starts 0.9 away from the last
+    eased = ease_into(latents, previous_last, count=3)
+    steps = torch.diff(torch.cat([previous_last, eased], dim=2), dim=2)[0, 0, :, 0, 0]
+    # the jump of 0.9 is shared by the seam pair and the three pairs after it (0.9 / 4 each), then untouched
+    assert torch.allclose(steps[:4], 0.9 / 4 + torch.tensor([0.0, 0.1, 0.1, 0.1]))
+    assert torch.equal(eased[:, :, 3:], latents[:, :, 3:])
+    assert torch.equal(ease_into(latents, previous_last, count=0), latents)
