@@ -1,17 +1,19 @@
 """Diagnostics: structured findings that feed both the human and the JSON output of `hvg check`.
 
-Every diagnostic has a stable code registered in `hvg.lang.codes`; this module holds only the data type.
+Every diagnostic has a stable code registered in `hvg.lang.codes`; this module holds only the data type. The checker
+makes diagnostics with `Code.at` (`model_construct`, no validation), so `hvg check` never builds their schema.
 """
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 Severity = Literal["error", "warning", "info"]
 
 
 class Diagnostic(BaseModel):
+    model_config = ConfigDict(defer_build=True)     # its schema is built on first validation or dump, not import
     file: str
     line: int
     column: int

@@ -3,6 +3,11 @@
 Errors found here (names, values, arity, recursion, limits, `use`) become diagnostics; the statement at fault is
 left out and building goes on, so one run reports every independent mistake. Instances are named exactly as
 docs/semantics.md says: `ball`, `ball[0]`, `palm@palms[1]`, `house@street@town[2][0]`, `palm@palms#2[0]`.
+
+IR nodes are made with `model_construct`, without pydantic validation (building the IR's validators took a cold
+`hvg check` about 30 ms, more than checking a program): every value is checked here first and has the exact type
+validation would give it (floats for numbers, tuples for points, plain `str`s, never lark Tokens).
+tests/lang/test_fast_check.py validates the IR of every example, conformance and generated program and compares.
 """
 from __future__ import annotations
 
@@ -12,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 from lark import Token, Tree
-from pydantic import ValidationError
 
 from hvg import ir, vocab
 from hvg.diagnostics import Diagnostic
@@ -152,9 +156,10 @@ class Builder:
 
     def scene(self) -> ir.Scene:
         settings = {k: v for k, v in self.video.items() if not k.startswith("_")}
-        video = ir.VideoSettings(**settings, line=self.video_line or 0, column=1 if self.video_line else 0)
-        return ir.Scene(video=video, entities=list(self.entities.values()), blocks=self.blocks,
-                        transitions=self.transitions, uses=self.used_files, line=1, column=1)
+        video = ir.VideoSettings.model_construct(**settings, line=self.video_line or 0,
+                                                 column=1 if self.video_line else 0)
+        return ir.Scene.model_construct(video=video, entities=list(self.entities.values()), blocks=self.blocks,
+                                        transitions=self.transitions, uses=self.used_files, line=1, column=1)
 
     def definitions(self, tree: Tree, file: str, folder: Path, from_use: bool, later: list[Tree]) -> None:
         """Entities, lets, groups, video and `use`s, in order; blocks and transitions are kept for later."""
@@ -248,7 +253,8 @@ class Builder:
         style_site = values.pop("_style_site", None)
         if style_site:
             self.style_sites.append(StyleSite(style_site[0], style_site[1], file, style_site[2], style_site[3]))
-        self.entities[name] = ir.Entity(name=name, kind=kind, free_words=free, line=line, column=column, **values)
+        self.entities[name] = ir.Entity.model_construct(name=name, kind=kind, free_words=free, line=line,
+                                                        column=column, **values)
         self.entity_sites[name] = EntitySite(file, line, column, from_use, *position(kind_node))
 
     def where(self, site: EntitySite | GroupDef, file: str) -> str:
@@ -338,9 +344,10 @@ class Builder:
                     chunks.append(chunk)
             else:
                 self.statement(statement, scope, placements, "a block")
-        self.blocks.append(ir.Block(start=start, end=end, description=unquote(description),
-                                    background=background or ir.Background(), camera=camera, style=style,
-                                    placements=placements, chunks=chunks, line=line, column=column))
+        self.blocks.append(ir.Block.model_construct(
+            start=start, end=end, description=unquote(description),
+            background=background or ir.Background.model_construct(), camera=camera, style=style,
+            placements=placements, chunks=chunks, line=line, column=column))
 
     def chunk(self, node: Tree, block_scope: Scope) -> ir.Chunk | None:
         span, description, body = node.children
@@ -350,8 +357,8 @@ class Builder:
         placements: list[ir.Placement] = []
         for statement in body.children:
             self.statement(statement, scope, placements, "a chunk")
-        return ir.Chunk(start=start, end=end, description=unquote(description), placements=placements,
-                        line=line, column=column)
+        return ir.Chunk.model_construct(start=start, end=end, description=unquote(description),
+                                        placements=placements, line=line, column=column)
 
     def background(self, node: Tree) -> ir.Background:
         kind_node = node.children[0]
@@ -364,7 +371,7 @@ class Builder:
             self.report(bad.code, *position(kind_node), bad.message, bad.help)
             kind, free = "plain", False
         values = attributes.background_attributes(attrs, self.globals, self.file, self.reporter(self.file))
-        return ir.Background(kind=kind, free_words=free, line=line, column=column, **values)
+        return ir.Background.model_construct(kind=kind, free_words=free, line=line, column=column, **values)
 
     def camera(self, node: Tree, scope: Scope) -> list[ir.CameraOp]:
         ops: list[ir.CameraOp] = []
@@ -394,7 +401,7 @@ class Builder:
             except BadValue as bad:
                 self.report(bad.code, line, column, bad.message, bad.help)
                 continue
-            ops.append(ir.CameraOp(op=name, value=value, line=line, column=column))
+            ops.append(ir.CameraOp.model_construct(op=str(name), value=value, line=line, column=column))
         if "still" in seen and len(seen) > 1:
             self.report(codes.MISPLACED_STATEMENT, *position(node), "`still` cannot be combined with other "
                         "camera operations", "drop `still`, or the other operations")
@@ -431,8 +438,8 @@ class Builder:
                         f"a `{kind}` transition needs a duration greater than 0, like `transition "
                         f"{seconds(_time(time_token))} {kind} 0.5s`")
             return
-        self.transitions.append(ir.Transition(time=_time(time_token), kind=kind, duration=duration, line=line,
-                                              column=column))
+        self.transitions.append(ir.Transition.model_construct(time=_time(time_token), kind=kind, duration=duration,
+                                                              line=line, column=column))
 
     # -----------------------------------------------------------------------------------------------------------
     # Statements that place things: placements, group calls, loops, local lets
@@ -477,17 +484,15 @@ class Builder:
             self.check_instances(line, column, scope.file)
             if self.stopped:
                 return None
-            placement = ir.Placement(entity=name, instance=scope.instance(name), motion=motion, start=scope.start,
-                                     end=scope.end, line=line, column=column, **extra)
+            placement = ir.Placement.model_construct(entity=name, instance=scope.instance(name), motion=motion,
+                                                     start=scope.start, end=scope.end, line=line, column=column,
+                                                     **extra)
         except EvalError as error:
             self.eval_failed(error, scope.file)
             return None
         except BadValue as bad:
             b_line, b_column = position(bad.at) if bad.at is not None else (line, column)
             self.report(bad.code, b_line, b_column, bad.message, bad.help, scope.file)
-            return None
-        except ValidationError as error:   # a value the IR refuses that no rule above caught
-            self.report(codes.BAD_NUMBER, line, column, _first_validation_message(error), "", scope.file)
             return None
         self.placed.add(name)
         return placement
@@ -524,12 +529,12 @@ class Builder:
         kind = node.data
         args = node.children
         if kind == "at":
-            return ir.At(pos=self.point(args[0], scope))
+            return ir.At.model_construct(pos=self.point(args[0], scope))
         if kind == "moves":
             points = [self.point(a, scope) for a in args if isinstance(a, Tree)]
             ease_token = next((a for a in args if isinstance(a, Token)), None)
             ease = _choice(ease_token, vocab.EASES, "an ease") if ease_token is not None else "linear"
-            return ir.Moves(path=points, ease=ease)
+            return ir.Moves.model_construct(path=points, ease=ease)
         if kind == "bounces":
             start, end = self.point(args[0], scope), self.point(args[1], scope)
             height = evaluate(args[2], scope.env)
@@ -539,27 +544,28 @@ class Builder:
                                at=args[3])
             if height < 0:
                 raise BadValue("a bounce's height must be 0 or more", code=codes.BAD_NUMBER, at=args[2])
-            return ir.Bounces(start=start, end=end, height=height, times=int(times))
+            return ir.Bounces.model_construct(start=start, end=end, height=height, times=int(times))
         if kind == "orbits":
             center = self.point(args[0], scope)
             radius = evaluate(args[1], scope.env)
             turns = evaluate(args[2], scope.env) if len(args) > 2 else 1.0
             if radius < 0:
                 raise BadValue("an orbit's radius must be 0 or more", code=codes.BAD_NUMBER, at=args[1])
-            return ir.Orbits(center=center, radius=radius, turns=turns)
+            return ir.Orbits.model_construct(center=center, radius=radius, turns=turns)
         if kind == "enters":
             side = _choice(args[0], vocab.SIDES, "a side of the frame")
             to = self.point(args[1], scope) if len(args) > 1 else None
-            return ir.Enters(side=side, to=to)
+            return ir.Enters.model_construct(side=side, to=to)
         if kind == "exits":
-            return ir.Exits(side=_choice(args[0], vocab.SIDES, "a side of the frame"))
+            return ir.Exits.model_construct(side=_choice(args[0], vocab.SIDES, "a side of the frame"))
         if kind == "keys":
             keyframes = []
             for key in args:
                 k_line, k_column = position(key)
-                keyframes.append(ir.Keyframe(time=_time(key.children[0]), pos=self.point(key.children[1], scope),
-                                             line=k_line, column=k_column))
-            return ir.Keys(keys=keyframes)
+                keyframes.append(ir.Keyframe.model_construct(time=_time(key.children[0]),
+                                                             pos=self.point(key.children[1], scope),
+                                                             line=k_line, column=k_column))
+            return ir.Keys.model_construct(keys=keyframes)
         raise AssertionError(f"unknown motion node {kind}")
 
     def modifiers(self, nodes: list[Tree], scope: Scope) -> dict[str, Any]:
@@ -701,12 +707,6 @@ def _display_path(main_file: str, name: str) -> str:
     if main_file.startswith("<"):
         return name
     return (Path(main_file).parent / name).as_posix()
-
-
-def _first_validation_message(error: ValidationError) -> str:
-    first = error.errors()[0]
-    where = ".".join(str(p) for p in first.get("loc", ()))
-    return f"invalid value for {where}: {first.get('msg', 'not allowed')}"
 
 
 def build(tree: Tree, file: str, folder: Path, main_path: Path | None) -> BuildResult:

@@ -28,8 +28,11 @@ class Code:
 
     def at(self, file: str, line: int, column: int, message: str, help: str = "",
            end_column: int | None = None) -> Diagnostic:
-        return Diagnostic(file=file, line=max(line, 1), column=max(column, 1), severity=self.severity,
-                          code=self.code, message=message, help=help, end_column=end_column)
+        # Constructed, not validated: the fields are plain values already, and validating would build the schema
+        # on every `hvg check`.
+        return Diagnostic.model_construct(file=file, line=max(line, 1), column=max(column, 1),
+                                          severity=self.severity, code=self.code, message=message, help=help,
+                                          end_column=end_column)
 
 
 REGISTRY: dict[str, Code] = {}
