@@ -2,15 +2,21 @@
 
 Exit codes: 0 clean (warnings allowed), 1 findings (errors in a program, a failed render), 2 usage or I/O error.
 Results go to stdout, diagnostics and progress to stderr. Set HVG_DEBUG=1 to see tracebacks.
+
+`stdout` and `stderr`, the rich Consoles every command shares, are made on first use (`console(...)`, or the module
+attributes): importing rich.console costs a cold `hvg check` about 20 ms, and its output to a pipe needs none.
 """
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, Literal, NoReturn
 
 import typer
-from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 app = typer.Typer(
     name="hvg",
@@ -21,8 +27,32 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-stdout = Console(highlight=False, soft_wrap=True)
-stderr = Console(stderr=True, highlight=False, soft_wrap=True)
+
+@functools.cache
+def console(stream: Literal["stdout", "stderr"]) -> Console:
+    """The shared Console writing to `stream` (soft wrap: a long diagnostic stays one line for tools to read)."""
+    from rich.console import Console
+
+    return Console(stderr=stream == "stderr", highlight=False, soft_wrap=True)
+
+
+def __getattr__(name: str) -> Console:
+    """`from hvg.cli.app import stdout, stderr` (PEP 562): the Consoles, made when first asked for."""
+    if name in ("stdout", "stderr"):
+        return console(name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def is_terminal(stream) -> bool:
+    """Whether rich would write `stream` as a terminal (with colour). Without FORCE_COLOR or TTY_COMPATIBLE, which
+    rich also reads, that is `isatty()`; with either set, ask rich itself."""
+    if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
+        return console("stderr" if stream is sys.stderr else "stdout").is_terminal
+    isatty = getattr(stream, "isatty", None)
+    try:
+        return bool(isatty and isatty())
+    except ValueError:              # a closed stream
+        return False
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -45,18 +75,18 @@ def debug_enabled() -> bool:
 
 
 def report_user_error(error: UserError) -> int:
-    stderr.print(f"[bold red]error:[/] {error}", markup=True)
+    console("stderr").print(f"[bold red]error:[/] {error}", markup=True)
     if error.hint:
-        stderr.print(f"  [cyan]help:[/] {error.hint}", markup=True)
+        console("stderr").print(f"  [cyan]help:[/] {error.hint}", markup=True)
     return error.exit_code
 
 
 def report_internal_error(error: BaseException) -> int:
     if debug_enabled():
         raise error
-    stderr.print(f"[bold red]internal error:[/] {type(error).__name__}: {error}", markup=True)
-    stderr.print("  [cyan]help:[/] this is a bug in hvg; run again with HVG_DEBUG=1 for the traceback and "
-                 "report it", markup=True)
+    console("stderr").print(f"[bold red]internal error:[/] {type(error).__name__}: {error}", markup=True)
+    console("stderr").print("  [cyan]help:[/] this is a bug in hvg; run again with HVG_DEBUG=1 for the traceback "
+                            "and report it", markup=True)
     return EXIT_USAGE
 
 
@@ -76,7 +106,7 @@ def run_app(argv: list[str] | None = None) -> int:
     except UserError as error:
         return report_user_error(error)
     except KeyboardInterrupt:
-        stderr.print("interrupted")
+        console("stderr").print("interrupted")
         return 130
     except Exception as error:  # click's usage errors first, then anything else is a bug
         import click

@@ -1,6 +1,8 @@
 """`hvg check`: lint .scene programs like a compiler. Diagnostics go to stdout (like ruff); never imports torch.
 
 Exit 0 clean (warnings allowed), 1 errors found, 2 usage or I/O error (a file that cannot be read).
+Colour (through rich) only on a terminal: to a pipe or a file the same text is written plainly, which spares a
+cold check the import of rich's console.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Annotated
 
 import typer
 
-from hvg.cli.app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, app, exit_with, stderr, stdout
+from hvg.cli.app import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, app, console, exit_with, is_terminal
 
 
 class OutputFormat(str, Enum):
@@ -39,7 +41,7 @@ def check(
     from hvg.lang.api import check as check_source
     from hvg.lang.codes import SYNTAX_ERROR
     from hvg.lang.source_text import NOT_TEXT_HELP, NotText, decode_source
-    from hvg.lang.report import render, summary, to_json
+    from hvg.lang.report import to_json
 
     sources: dict[str, list[str]] = {}
     found = []
@@ -56,27 +58,40 @@ def check(
             result = check_source(text, file="<stdin>", backend=_backend(backend))
             sources["<stdin>"] = text.splitlines()
         elif path.is_dir():
-            stderr.print(f"error: no .scene files under {name}", markup=False)
+            console("stderr").print(f"error: no .scene files under {name}", markup=False)
             unreadable += 1
             continue
         else:
             problem = _unreadable(path)
             if problem:
-                stderr.print(f"error: cannot read {name}: {problem}", markup=False)
+                console("stderr").print(f"error: cannot read {name}: {problem}", markup=False)
                 unreadable += 1
                 continue
             result = check_source(path, file=name, backend=_backend(backend))
         found.extend(result.diagnostics)
     if output_format is OutputFormat.json:
-        stdout.out(to_json(found), highlight=False)
+        sys.stdout.write(to_json(found) + "\n")     # plain JSON on a terminal too: no styles to apply
     else:
-        for diagnostic in found:
-            stdout.print(render(diagnostic, lambda file, line: _line(sources, file, line)), end="")
-        if files and len(files) > unreadable:
-            stdout.print(summary(found, len(files) - unreadable), markup=False)
+        _print_human(found, max(len(files) - unreadable, 0), lambda file, line: _line(sources, file, line))
     if unreadable:
         exit_with(EXIT_USAGE)
     exit_with(EXIT_FINDINGS if any(d.severity == "error" for d in found) else EXIT_OK)
+
+
+def _print_human(found: list, checked: int, source_line) -> None:
+    """Each diagnostic with its source line and caret, then the summary (when any file was read)."""
+    from hvg.lang.report import render, render_plain, summary
+
+    if is_terminal(sys.stdout):
+        for diagnostic in found:
+            console("stdout").print(render(diagnostic, source_line), end="")
+        if checked:
+            console("stdout").print(summary(found, checked), markup=False)
+        return
+    for diagnostic in found:
+        sys.stdout.write(render_plain(diagnostic, source_line))
+    if checked:
+        sys.stdout.write(summary(found, checked) + "\n")
 
 
 def _expand_folders(paths: list[Path]) -> list[Path]:
