@@ -8,7 +8,6 @@
 """
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
@@ -26,6 +25,8 @@ _TOKEN = re.compile(r'\d+(?:\.\d+)?s\.\.\d+(?:\.\d+)?s|"(?:[^"\\]|\\.)*"?|#[0-9a
 
 def to_json(diagnostics: Iterable[Diagnostic]) -> str:
     """The JSON array that `hvg check --format json` prints: file, line, column, severity, code, message, help."""
+    import json     # not at the top: nothing else on the way of a human `hvg check` needs json (1 ms)
+
     return json.dumps([d.model_dump() for d in diagnostics], indent=2, ensure_ascii=False)
 
 
