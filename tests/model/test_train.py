@@ -82,3 +82,20 @@ def test_ddp_on_two_cpu_processes_keeps_replicas_equal(tmp_path, monkeypatch):
     start = HSTUNet(initial).state_dict()
     moved = any(not torch.equal(zero[n], start[n]) for n in zero)
     assert moved                            # they trained, and stayed equal
+
+
+def test_learning_rate_warms_up_holds_then_decays_to_a_tenth():
+    from dataclasses import replace
+
+    from hvg.model.config import PRESETS
+    from hvg.model.train import lr_at
+    small = PRESETS["small"]
+    preset = replace(small, train=replace(small.train, steps=1000, warmup_steps=10, decay_steps=100, lr=1.0))
+    assert lr_at(0, preset) == pytest.approx(0.1) and lr_at(9, preset) == pytest.approx(1.0)
+    assert lr_at(899, preset) == pytest.approx(1.0)                        # constant until the decay window
+    assert lr_at(950, preset) == pytest.approx(0.1 + 0.9 * 49 / 100)
+    assert lr_at(999, preset) == pytest.approx(0.1)                        # the last step runs at a tenth
+    values = [lr_at(step, preset) for step in range(900, 1000)]
+    assert all(a >= b for a, b in zip(values, values[1:]))
+    constant = replace(preset, train=replace(preset.train, decay_steps=0))
+    assert lr_at(999, constant) == pytest.approx(1.0)
