@@ -6,6 +6,8 @@ Measured in one run, side by side (medians of --runs runs, each a fresh process)
 - cold `hvg check examples/beach.scene` (a conformance ok/ file if examples/ is empty);
 - `python -c "import lark, pydantic, rich, typer"`, the floor any command built on these libraries pays, and the
   same with `from pydantic import BaseModel` (pydantic's import is lazy; any program using a model pays this);
+- the same again running an empty typer command with `check`'s parameters: typer (0.29) turns arguments into
+  values through pydantic TypeAdapters it builds on first use, which a bare `import typer` never pays;
 - cold `hvg check` of a generated program of --blocks blocks (groups, loops, chunks, motions), and the same
   program checked in-process by `hvg.check` (no start-up).
 Targets: cold check <= 0.5 s and <= 1.5x the bare import; 2,000 blocks <= 3 s.
@@ -62,6 +64,39 @@ CPU: dict[str, list[float]] = {}     # CPU seconds (user + system) of each comma
                                      # shared machine, where other jobs stretch the wall clock
 
 
+# `check`'s parameters on a typer command that does nothing, with lark imported and a pydantic model defined as
+# `hvg check` has them: what any typer command of this shape costs before it does its own work.
+EMPTY_TYPER_COMMAND = """
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+import lark, rich, typer
+from pydantic import BaseModel, ConfigDict
+
+class Finding(BaseModel):
+    model_config = ConfigDict(defer_build=True)
+    line: int
+
+class Format(str, Enum):
+    human = "human"
+    json = "json"
+
+app = typer.Typer(add_completion=False, pretty_exceptions_enable=False, rich_markup_mode="rich")
+
+@app.command()
+def check(files: Annotated[list[Path], typer.Argument()], output_format: Annotated[Format, typer.Option("--format")]
+          = Format.human, backend: Annotated[Format, typer.Option()] = Format.human) -> None:
+    pass
+
+@app.callback()
+def root() -> None:
+    pass
+
+app(args=["check", *sys.argv[1:]], standalone_mode=False)
+"""
+
+
 def median_seconds(command: list[str], runs: int, label: str = "") -> float:
     times = []
     for _ in range(runs):
@@ -99,13 +134,14 @@ def main() -> None:
     bare_import = "import lark, pydantic, rich, typer"
     # `import pydantic` is lazy: BaseModel's machinery loads on first use, which any pydantic program pays.
     pydantic_import = "import lark, rich, typer; from pydantic import BaseModel"
-    check_times, import_times, model_times = [], [], []
+    check_times, import_times, model_times, typer_times = [], [], [], []
     for _ in range(args.runs):
         check_times.append(median_seconds(hvg + ["check", str(example)], 1, "check"))
         import_times.append(median_seconds([sys.executable, "-c", bare_import], 1, "bare"))
         model_times.append(median_seconds([sys.executable, "-c", pydantic_import], 1, "models"))
+        typer_times.append(median_seconds([sys.executable, "-c", EMPTY_TYPER_COMMAND, str(example)], 1, "typer"))
     cold, bare = statistics.median(check_times), statistics.median(import_times)
-    with_models = statistics.median(model_times)
+    with_models, empty_command = statistics.median(model_times), statistics.median(typer_times)
 
     with tempfile.TemporaryDirectory() as folder:
         program = Path(folder) / "long.scene"
@@ -126,6 +162,7 @@ def main() -> None:
     rows = [(f"cold `hvg check {example.name}`", cold, cpu("check")),
             ("bare `import lark, pydantic, rich, typer`", bare, cpu("bare")),
             ("`... ; from pydantic import BaseModel`", with_models, cpu("models")),
+            ("`...` and an empty typer command", empty_command, cpu("typer")),
             (f"cold `hvg check` of {args.blocks} blocks", big_cold, cpu("big")),
             (f"in-process `hvg.check` of {args.blocks} blocks", statistics.median(in_process),
              statistics.median(in_process_cpu))]
@@ -133,6 +170,8 @@ def main() -> None:
         print(f"{label:44s} {wall:7.3f}s {cpu_seconds:7.3f}s")
     print(f"cold check / bare import: {cold / bare:.2f}x wall, {cpu('check') / cpu('bare'):.2f}x cpu "
           f"(target <= 1.5x and <= 0.5 s); {args.blocks} blocks: {statements} placements (target <= 3 s)")
+    print(f"empty typer command / bare import: {empty_command / bare:.2f}x wall, "
+          f"{cpu('typer') / cpu('bare'):.2f}x cpu")
 
 if __name__ == "__main__":
     main()
