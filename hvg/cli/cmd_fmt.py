@@ -27,7 +27,7 @@ def fmt(
     = False,
 ) -> None:
     """Format programs: canonical layout, comments kept, meaning unchanged; never a file with a syntax error."""
-    from hvg.lang.fmt import FormatError, format_source
+    from hvg.lang.fmt import FormatError, format_file_text
 
     worst = EXIT_OK
     changed = unchanged = 0
@@ -40,7 +40,7 @@ def fmt(
             continue
         name = "<stdin>" if path == STDIN else path
         try:
-            formatted = format_source(original, file=name)
+            formatted = format_file_text(original, file=name)
         except FormatError as error:
             _print_diagnostics(error.diagnostics, original)
             stderr.print(f"[bold red]error:[/] {name} was left unchanged: fix the syntax error first",

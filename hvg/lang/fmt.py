@@ -63,6 +63,22 @@ def format_source(text: str, file: str = "<string>") -> str:
     return _Printer(result).program()
 
 
+BOM = "\ufeff"
+
+
+def format_file_text(text: str, file: str = "<string>") -> str:
+    """`format_source` for the text of a file, keeping what the writer's editor chose: a byte-order mark stays,
+    and a file whose lines mostly end in CRLF keeps CRLF (the layout is canonical; the file's conventions are not
+    ours to change)."""
+    bom = text.startswith(BOM)
+    body = text[len(BOM):] if bom else text
+    crlf = body.count("\r\n")
+    formatted = format_source(body.replace("\r\n", "\n") if crlf else body, file)
+    if crlf and crlf * 2 >= body.count("\n"):
+        formatted = formatted.replace("\n", "\r\n")
+    return (BOM if bom else "") + formatted
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Positions (the tree keeps only value tokens; `propagate_positions` metadata still covers keywords and braces)
 # ---------------------------------------------------------------------------------------------------------------

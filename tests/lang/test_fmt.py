@@ -256,3 +256,23 @@ def test_fmt_diff_applies_with_git_apply_even_without_a_final_newline(tmp_path: 
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert messy.read_text() == TIDY
+
+
+def test_a_crlf_file_with_a_byte_order_mark_keeps_both(tmp_path):
+    """A Windows editor's file: fmt changes the layout, not the line endings or the BOM; a second run is a no-op."""
+    messy = 'video "T" { size 64x64; fps 8 }\r\nentity dot = ball\r\n# note\r\nblock 0s..1s "A dot" { dot at (0.5, 0.5) }\r\n'
+    path = tmp_path / "windows.scene"
+    path.write_bytes(b"\xef\xbb\xbf" + messy.encode())
+    assert main(["fmt", str(path)]) == 0
+    data = path.read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == data.count(b"\n") > 5
+    assert data[3:].decode().replace("\r\n", "\n") == format_source(messy.replace("\r\n", "\n"))
+    assert main(["fmt", "--check", str(path)]) == 0
+
+
+def test_an_lf_file_stays_lf_and_gets_no_byte_order_mark(tmp_path):
+    path = tmp_path / "unix.scene"
+    path.write_text('video "T" { size 64x64; fps 8 }\nentity dot = ball\n', encoding="utf-8")
+    assert main(["fmt", str(path)]) == 0
+    data = path.read_bytes()
+    assert b"\r" not in data and not data.startswith(b"\xef\xbb\xbf")
