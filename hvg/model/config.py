@@ -66,6 +66,7 @@ class ObjectiveConfig:
     attention_sigma: float = 0.5        # latent cells: how far content may move and still count as "the same place"
     low_res_probability: float = 0.3    # pyramid training: share of batches at 1/2 or 1/4 latent resolution
     logit_normal_std: float = 1.0       # flow time t ~ sigmoid(N(0, std))
+    warped_noise_probability: float = 0.0   # share of samples whose noise is motion-guided along their flow
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -109,7 +110,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
                                           log_every=1, save_every=2, warmup_steps=1),
            "for tests: seconds on a CPU"),
     Preset("small", ModelConfig(channels=(32, 64, 96), emb_dim=128, context_frames=2, history_full_frames=1),
-           ObjectiveConfig(), TrainConfig(steps=26000, frames=6, lr=1e-3, warmup_steps=50, decay_steps=5000),
+           ObjectiveConfig(warped_noise_probability=0.5),
+           TrainConfig(steps=26000, frames=6, lr=1e-3, warmup_steps=50, decay_steps=5000),
            "the shipped default: trains on a 2-core CPU in under an hour"),
     Preset("base", ModelConfig(channels=(96, 160, 256), emb_dim=384, heads=8, spatial_attention=(True, True, True),
                                refine_hidden=64),

@@ -2,7 +2,9 @@
 
     L = L_fm + λ1 L_flow + λ2 L_attention + λ3 L_refinement + λ4 L_style                               (0)
 
-With x1 the data latents (b, c, f, h, w), x0 ~ N(0, I), t ~ sigmoid(N(0, s²)) per sample,
+With x1 the data latents (b, c, f, h, w), x0 ~ N(0, I) (for a share `warped_noise_probability` of the samples
+motion-guided: N(0, I) in every frame, correlated along the ground-truth motion, as the sampler draws it),
+t ~ sigmoid(N(0, s²)) per sample,
 x_t = t x1 + (1 - t) x0 (hvg.model.sampler, t = 0 noise, t = 1 data), v = model(x_t, t, cond) and
 x̂1 = x_t + (1 - t) v the data estimate:
 
@@ -112,6 +114,21 @@ class FlowMatchingObjective:
         current = refined[:, :, 1:].transpose(1, 2).reshape(b * (f - 1), c, h, w)
         return anchor + F.mse_loss(current, warp_backward(previous, motion))
 
+    def sample_noise(self, shape, flow: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        """x0 for a batch: i.i.d. N(0, I), or for a share of the samples motion-guided noise along their flow
+        (Go-with-the-Flow, Burgert et al. 2025, trains on warped noise so the model learns to read its motion;
+        a model trained on i.i.d. noise alone takes correlated noise for content and keeps it)."""
+        noise = torch.randn(shape, generator=generator)
+        share = self.config.warped_noise_probability
+        if share <= 0:
+            return noise
+        from hvg.lower.noise import DEFAULT_CORRELATION, warped_noise
+        chosen = torch.rand(shape[0], generator=generator) < share
+        for index in torch.nonzero(chosen).flatten().tolist():
+            motion = flow[index].detach().cpu().permute(1, 2, 3, 0)                         # (f, h, w, 2)
+            noise[index] = warped_noise(motion, shape[1], generator=generator, correlation=DEFAULT_CORRELATION)
+        return noise
+
     def style_loss(self, logits: torch.Tensor, style: torch.Tensor) -> torch.Tensor:                  # (5)
         return F.cross_entropy(logits, style)
 
@@ -123,7 +140,7 @@ class FlowMatchingObjective:
         c = self.config
         x1 = batch.latents
         t = self.sample_time(x1.shape[0], generator).to(x1.device)
-        x0 = torch.randn(x1.shape, generator=generator).to(x1.device)
+        x0 = self.sample_noise(x1.shape, batch.flow, generator).to(x1.device)
         batch = self.drop_conditions(batch, generator)
         x_t = interpolate(x0, x1, t)
         v, aux = model(x_t, t, batch.cond, context=batch.context, context_maps=batch.context_maps, return_aux=True)

@@ -132,3 +132,18 @@ def test_condition_dropout_zeroes_whole_samples():
     assert 16 < int(gone.sum()) < 48          # Binomial(64, 0.5): outside this is < 1e-4 likely
     assert torch.all(dropped.maps[gone] == 0) and torch.all(dropped.vector[gone] == 0)
     assert torch.equal(dropped.maps[~gone], batch.cond.maps[~gone])
+
+
+@pytest.mark.parametrize("share, correlated", [(1.0, True), (0.0, False)])
+def test_training_noise_follows_the_motion_for_its_share_of_samples(share, correlated):
+    """Everything moves one cell right per frame: warped noise at (y, x) in frame i repeats frame i-1's noise at
+    (y, x-1) with correlation ~0.9; i.i.d. noise does not. Every frame stays N(0, 1) either way."""
+    objective = FlowMatchingObjective(ObjectiveConfig(warped_noise_probability=share), tiny_config())
+    b, c, f, grid = 4, 8, 6, 16
+    flow = torch.zeros(b, 2, f, grid, grid)
+    flow[:, 0] = -1.0                                         # backward flow: the source is one cell to the left
+    noise = objective.sample_noise((b, c, f, grid, grid), flow, torch.Generator().manual_seed(0))
+    now, before = noise[:, :, 1:, :, 1:], noise[:, :, :-1, :, :-1]
+    correlation = torch.corrcoef(torch.stack([now.flatten(), before.flatten()]))[0, 1].item()
+    assert (correlation > 0.8) if correlated else (abs(correlation) < 0.05)
+    assert abs(noise.mean().item()) < 0.05 and abs(noise.std().item() - 1.0) < 0.05
