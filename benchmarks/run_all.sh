@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 py=.venv/bin/python
 echo "## machine: $(nproc) cores, $(free -g | awk '/Mem/{print $2}') GiB, load $(cut -d' ' -f1 /proc/loadavg)"
-echo "## scene language: hvg check";           $py benchmarks/bench_check.py --runs 10
+echo "## scene language: hvg check";           $py benchmarks/bench_check.py --runs 31
 echo "## preview renderer";                     $py benchmarks/bench_preview.py --runs 5
 echo "## hvg render --backend preview";         $py benchmarks/bench_render.py --backend preview --runs 3
 echo "## synthetic data";                       $py benchmarks/bench_synth.py --runs 3
