@@ -8,12 +8,13 @@ attributes): importing rich.console costs a cold `hvg check` about 20 ms, and it
 """
 from __future__ import annotations
 
-import functools
 import os
 import sys
-from typing import TYPE_CHECKING, Literal, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
+
+from hvg.cli.consoles import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, console, is_terminal  # noqa: F401 (shared)
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -28,33 +29,11 @@ app = typer.Typer(
 )
 
 
-@functools.cache
-def console(stream: Literal["stdout", "stderr"]) -> Console:
-    """The shared Console writing to `stream` (soft wrap: a long diagnostic stays one line for tools to read)."""
-    from rich.console import Console
-
-    return Console(stderr=stream == "stderr", highlight=False, soft_wrap=True)
-
-
 def __getattr__(name: str) -> Console:
     """`from hvg.cli.app import stdout, stderr` (PEP 562): the Consoles, made when first asked for."""
     if name in ("stdout", "stderr"):
         return console(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
-def is_terminal(stream) -> bool:
-    """Whether rich would write `stream` as a terminal (with colour). Without FORCE_COLOR or TTY_COMPATIBLE, which
-    rich also reads, that is `isatty()`; with either set, ask rich itself."""
-    if "FORCE_COLOR" in os.environ or "TTY_COMPATIBLE" in os.environ:
-        return console("stderr" if stream is sys.stderr else "stdout").is_terminal
-    isatty = getattr(stream, "isatty", None)
-    try:
-        return bool(isatty and isatty())
-    except ValueError:              # a closed stream
-        return False
-
-EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
 
 class UserError(Exception):

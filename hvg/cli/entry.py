@@ -1,14 +1,13 @@
 """The `hvg` console script: registers only the command being run, so `hvg check` starts fast.
 
-`hvg.cli.main` is the full application (every command registered), for `python -m hvg.cli.main`, tests and docs.
+`hvg check` with plain arguments does not even load typer (hvg/cli/fast_check.py). `hvg.cli.main` is the full
+application (every command registered), for `python -m hvg.cli.main`, tests and docs.
 """
 from __future__ import annotations
 
 import importlib
 import importlib.util
 import sys
-
-from hvg.cli.app import run_app
 
 
 def _command_named(argv: list[str]) -> str | None:
@@ -19,9 +18,30 @@ def _command_named(argv: list[str]) -> str | None:
 def run() -> None:
     argv = sys.argv[1:]
     name = _command_named(argv)
+    if name == "check":
+        from hvg.cli.fast_check import parse_check_arguments
+        parsed = parse_check_arguments(argv[1:])
+        if parsed is not None:
+            sys.exit(_run_check_directly(*parsed))
     module = f"hvg.cli.cmd_{name}" if name else None
     if module and importlib.util.find_spec(module) is not None:
         importlib.import_module(module)
     else:  # help, or an unknown command: the full application, so click can list the commands and suggest
         importlib.import_module("hvg.cli.main")
+    from hvg.cli.app import run_app
     sys.exit(run_app(argv))
+
+
+def _run_check_directly(files, output_format: str, backend: str | None) -> int:
+    """`run_check` with the failures `run_app` would map: Ctrl-C is exit 130, a bug one friendly line."""
+    from hvg.cli.check_run import run_check
+    try:
+        code = run_check(files, output_format, backend)
+        sys.stdout.flush()
+        return code
+    except KeyboardInterrupt:
+        sys.stderr.write("interrupted\n")
+        return 130
+    except Exception as error:  # noqa: BLE001 - reported exactly as the typer path reports it
+        from hvg.cli.app import report_internal_error
+        return report_internal_error(error)
