@@ -95,6 +95,12 @@ def _unreadable(path: Path) -> str:
         return error.strerror or str(error)
 
 
+def source_line_reader():
+    """A `(file, line number) -> text or None` that reads each file once, for rendering diagnostics."""
+    sources: dict[str, list[str]] = {}
+    return lambda file, line: _line(sources, file, line)
+
+
 def _line(sources: dict[str, list[str]], file: str, line: int) -> str | None:
     if file not in sources:
         try:

@@ -134,12 +134,12 @@ def _model_options(backend: BackendChoice, init, strength) -> dict:
 
 
 def _print_diagnostics(diagnostics) -> None:
-    try:
-        from hvg.lang.report import print_human
-        print_human(diagnostics, console=stderr)
-    except ImportError:
-        for d in diagnostics:
-            stderr.print(f"{d.file}:{d.line}:{d.column}: {d.severity}[{d.code}]: {d.message}")
+    """As `hvg check` shows them (source line, caret, help), on stderr: stdout is the render's own report."""
+    from hvg.cli.check_run import source_line_reader
+    from hvg.lang.report import render
+    source_line = source_line_reader()
+    for diagnostic in diagnostics:
+        stderr.print(render(diagnostic, source_line), end="")
 
 
 class _progress_bar:

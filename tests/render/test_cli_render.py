@@ -90,3 +90,14 @@ def test_model_settings_are_refused_for_the_preview_backend(tmp_path):
     program.write_text('video "A" { size 32x32; fps 8 }\nentity b = ball {}\nblock 0s..1s "x" {\n  b at (0.5, 0.5)\n}\n')
     assert run_cli(["render", str(program), "--backend", "preview", "--init", "noise", "-o", str(tmp_path / "a.mp4")]) == 2
     assert not (tmp_path / "a.mp4").exists()
+
+
+def test_a_program_with_errors_shows_them_like_check_and_writes_nothing(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("HVG_CACHE_DIR", str(tmp_path / "cache"))
+    program = tmp_path / "typo.scene"
+    program.write_text(PROGRAM.replace("{ ball at", "{ bal at"))
+    assert main(["render", str(program), "--backend", "preview", "-q"]) == 1
+    err = capsys.readouterr().err
+    assert "error[E002]: `bal` is not defined (did you mean `ball`?)" in err
+    assert " 3 | block 0s..1s" in err and "^^^" in err                      # the source line and its caret
+    assert not (tmp_path / "typo.mp4").exists()
