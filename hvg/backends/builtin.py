@@ -102,9 +102,13 @@ class BuiltinBackend:
             from hvg.backends import BackendUnavailable
             from hvg.model.checkpoint import CheckpointError, load_checkpoint
             try:
-                self._loaded = load_checkpoint(self.path, device="cpu")
+                loaded = load_checkpoint(self.path, device="cpu")
             except CheckpointError as error:
                 raise BackendUnavailable(str(error), error.hint) from None
+            if loaded.sha256 != self.sha256:   # the cache keys name the file as it was when the render began
+                raise BackendUnavailable(f"{self.path} changed while rendering",
+                                         "render again once the file is no longer being written (e.g. by training)")
+            self._loaded = loaded
         return self._loaded
 
     def fingerprint(self) -> str:
@@ -177,7 +181,8 @@ class BuiltinBackend:
             # 5. refinement, decode
             if self.use_refiner:
                 latents = model.refiner(latents)
-            if self.use_easing and state is not None and span.transition_in == "smooth":
+            if self.use_easing and state is not None and span.transition_in == "smooth" \
+                    and state["history_fine"].shape[2]:
                 latents = ease_into(latents, state["history_fine"][:, :, -1:].to(device),
                                     round(span.transition_duration * timeline.fps))
             frames = tensor_to_frames(autoencoder.decode(latents))

@@ -33,15 +33,20 @@ def run() -> None:
 
 
 def _run_check_directly(files, output_format: str, backend: str | None) -> int:
-    """`run_check` with the failures `run_app` would map: Ctrl-C is exit 130, a bug one friendly line."""
+    """`run_check` with the failures mapped as the typer path maps them: Ctrl-C is a quiet exit 130, a reader that
+    went away (`hvg check dir | head`) a quiet exit 1, a bug one friendly line."""
+    import os
+
     from hvg.cli.check_run import run_check
     try:
         code = run_check(files, output_format, backend)
         sys.stdout.flush()
         return code
     except KeyboardInterrupt:
-        sys.stderr.write("interrupted\n")
         return 130
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())   # so the exit's flush cannot fail again
+        return 1
     except Exception as error:  # noqa: BLE001 - reported exactly as the typer path reports it
         from hvg.cli.app import report_internal_error
         return report_internal_error(error)

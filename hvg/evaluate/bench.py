@@ -56,19 +56,31 @@ def parse_contender(spec: str) -> Contender:
         if not equals or key not in allowed:
             choices = ", ".join(f"{k}={v}" for k, v in allowed.items()) or "none"
             raise ContenderError(f"`{item}` is not an option of the {name} backend", f"its options: {choices}")
-        options[key] = _option_value(value)
+        options[key] = _option_value(key, value, allowed[key])
     return Contender(spec, name, options=options)
 
 
-def _option_value(text: str):
-    if text in ("on", "true", "yes"):
-        return True
-    if text in ("off", "false", "no"):
-        return False
-    try:
-        return float(text)
-    except ValueError:
-        return text
+BOOLEANS = {"on": True, "true": True, "yes": True, "off": False, "false": False, "no": False}
+
+
+def _option_value(key: str, text: str, accepts: str):
+    """`text` as what `accepts` says: `on|off` a boolean, `(0, 1]` a number in that range, `a|b` one of the words."""
+    wrong = ContenderError(f"`{key}={text}` is not a value {key} takes", f"{key} takes {accepts}")
+    if accepts == "on|off":
+        if text not in BOOLEANS:
+            raise wrong
+        return BOOLEANS[text]
+    if accepts == "(0, 1]":
+        try:
+            number = float(text)
+        except ValueError:
+            raise wrong from None
+        if not 0.0 < number <= 1.0:
+            raise wrong
+        return number
+    if text not in accepts.split("|"):
+        raise wrong
+    return text
 
 
 def contenders_from(backends: list[str], checkpoints: list[str]) -> list[Contender]:

@@ -97,7 +97,7 @@ def sample_pyramid(model, x, cond, *, steps: int, stages: int = 3, generator: to
     noise = initial_noise(x, generator)
     plan = stage_plan(steps, stages)
     if init is not None and t_start > NOISE_T:
-        plan = _plan_from(plan, t_start)
+        plan = _plan_from(plan, t_start, steps)
     total = sum(stage.steps for stage in plan)
     levels = stage_plan(steps, stages)
     first = len(levels) - len(plan)                               # stages skipped by a late start
@@ -118,11 +118,15 @@ def sample_pyramid(model, x, cond, *, steps: int, stages: int = 3, generator: to
     return x
 
 
-def _plan_from(plan, t_start: float):
-    """The stages still needed when sampling starts at t_start, the first one shortened (steps in proportion)."""
+def _plan_from(plan, t_start: float, steps: int):
+    """The stages still needed when sampling starts at t_start, the first one cut at t_start. Like diffusers'
+    image-to-image pipelines with `strength`, a late start runs int(steps x (1 - t_start)) steps (at least one a
+    stage), shared equally among the kept stages, the remainder to the coarsest: the standard preset's 16 steps
+    from the animatic at strength 0.3 are 4 steps, not a share of one stage's."""
     from hvg.model.pyramid import Stage
     kept = [stage for stage in plan if stage.end > t_start]
-    head = kept[0]
-    start = max(head.start, t_start)
-    steps = max(1, round(head.steps * (head.end - start) / (head.end - head.start)))
-    return [Stage(start, head.end, steps), *kept[1:]]
+    total = max(len(kept), int(steps * (1.0 - t_start) + 1e-9))
+    share, remainder = divmod(total, len(kept))
+    starts = [max(kept[0].start, t_start)] + [stage.start for stage in kept[1:]]
+    return [Stage(start, stage.end, share + (1 if i < remainder else 0))
+            for i, (start, stage) in enumerate(zip(starts, kept))]

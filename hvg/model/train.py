@@ -109,8 +109,9 @@ def lr_at(step: int, preset: Preset) -> float:
     step size is where the loss drops most at the end of a run; 0 keeps it constant)."""
     tc = preset.train
     warm = min(1.0, (step + 1) / max(tc.warmup_steps, 1))
+    window = min(tc.decay_steps, max(tc.steps - tc.warmup_steps, 1))   # a short `--steps` run decays after warm-up
     left = tc.steps - step
-    decay = 1.0 if tc.decay_steps <= 0 or left > tc.decay_steps else 0.1 + 0.9 * max(left - 1, 0) / tc.decay_steps
+    decay = 1.0 if window <= 0 or left > window else 0.1 + 0.9 * max(left - 1, 0) / window
     return tc.lr * warm * decay
 
 

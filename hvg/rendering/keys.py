@@ -17,7 +17,7 @@ from hvg.backends.base import QualityPreset
 from hvg.ir import Scene, semantic_dump
 from hvg.world.timeline import Timeline
 
-KEY_VERSION = "1"
+KEY_VERSION = "2"   # bumped whenever the same inputs would draw other frames (2: pyramid steps, eased seams)
 
 
 def _update_arrays(digest, arrays) -> None:

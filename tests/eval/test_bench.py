@@ -7,6 +7,7 @@ import sys
 import types
 
 import numpy as np
+import pytest
 
 from hvg.backends import BACKENDS
 from hvg.backends.base import BlockResult
@@ -97,3 +98,14 @@ def test_an_unknown_backend_or_option_is_a_clear_error(tmp_path, capsys):
     assert "its options: none" in capsys.readouterr().err
     assert main(["bench", "--backend", "magic", "--suite", str(suite), "--out", str(tmp_path)]) == 2
     assert "there is no backend `magic`" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("spec, said", [("builtin:refine=of", "`refine=of` is not a value refine takes"),
+                                        ("builtin:strength=abc", "strength takes (0, 1]"),
+                                        ("builtin:strength=1.5", "strength takes (0, 1]"),
+                                        ("builtin:noise=pink", "noise takes warped|iid|freenoise")])
+def test_a_wrong_option_value_is_refused_not_ignored(spec, said):
+    from hvg.evaluate.bench import ContenderError, parse_contender
+    with pytest.raises(ContenderError) as caught:
+        parse_contender(spec)
+    assert said in f"{caught.value} {caught.value.hint}"

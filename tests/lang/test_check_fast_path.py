@@ -34,6 +34,7 @@ def run_both(arguments: list[str], stdin: str = "") -> tuple[subprocess.Complete
     ["--backend", "builtin", "examples/beach.scene"],
 ])
 def test_the_fast_path_prints_what_the_typer_command_prints(arguments):
+    assert parse_check_arguments(arguments) is not None          # these really take the fast path
     fast, typer = run_both(arguments)
     assert (fast.returncode, fast.stdout, fast.stderr) == (typer.returncode, typer.stdout, typer.stderr)
     assert fast.stdout or fast.stderr

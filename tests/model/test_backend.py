@@ -161,3 +161,35 @@ def test_easing_spreads_the_jump_at_a_smooth_seam_over_the_transition():
     assert torch.allclose(steps[:4], 0.9 / 4 + torch.tensor([0.0, 0.1, 0.1, 0.1]))
     assert torch.equal(eased[:, :, 3:], latents[:, :, 3:])
     assert torch.equal(ease_into(latents, previous_last, count=0), latents)
+
+
+def test_a_smooth_seam_is_eased_in_the_rendered_frames(backend):
+    """Across `transition 1s smooth 0.5s`, block 1's first frames lean towards block 0's last; ease=off does not."""
+    from hvg.backends.builtin import BuiltinBackend
+    from hvg.lang.api import compile_scene
+    from hvg.lower.conditioning import resolve_for_lowering
+    scene = compile_scene(SCENE + "transition 1s smooth 0.5s\n")
+    timeline = resolve_for_lowering(scene)
+    first = backend.render_block(job(scene, timeline, 0))
+    eased = backend.render_block(job(scene, timeline, 1, previous=first)).frames.astype(float)
+    plain_backend = BuiltinBackend(checkpoint=backend.path, init="noise", ease=False)
+    plain_backend._loaded = backend.loaded
+    plain = plain_backend.render_block(job(scene, timeline, 1, previous=first)).frames.astype(float)
+    last = first.frames[-1].astype(float)
+    assert np.abs(eased[0] - last).mean() < np.abs(plain[0] - last).mean()     # the seam is smaller
+    assert np.array_equal(eased[6:], plain[6:])                                  # past 0.5 s (6 frames) untouched
+
+
+def test_a_checkpoint_rewritten_after_the_backend_read_it_is_refused(backend, tmp_path):
+    import shutil
+
+    from hvg.backends import BackendUnavailable
+    from hvg.backends.builtin import BuiltinBackend
+    path = tmp_path / "moving.safetensors"
+    shutil.copy(backend.path, path)
+    reader = BuiltinBackend(checkpoint=path)
+    config = PRESETS["tiny"].model
+    torch.manual_seed(5)
+    save_checkpoint(path, HSTUNet(config), PatchPCA(config.latent_channels, config.patch))  # training saved over it
+    with pytest.raises(BackendUnavailable, match="changed while rendering"):
+        reader.loaded

@@ -134,3 +134,11 @@ def test_a_late_start_keeps_the_init_and_skips_early_stages():
     assert all(size == 16 for _, _, size in seen)
     assert seen[-1][0] == seen[-1][1] == len(seen) < 8
     assert torch.allclose(out, init, atol=1e-5)
+
+
+@pytest.mark.parametrize("steps, stages, expected", [(16, 3, 4), (8, 3, 2), (32, 2, 9), (16, 1, 4)])
+def test_a_late_start_runs_its_share_of_the_steps_as_img2img_does(steps, stages, expected):
+    """strength 0.3 (t_start 0.7): int(steps x 0.3) steps, whatever the pyramid, so pyramid=off costs the same."""
+    from hvg.model.sampler import _plan_from
+    plan = _plan_from(stage_plan(steps, stages), 0.7, steps)
+    assert sum(stage.steps for stage in plan) == expected and plan[0].start == 0.7 and plan[-1].end == 1.0

@@ -99,3 +99,5 @@ def test_learning_rate_warms_up_holds_then_decays_to_a_tenth():
     assert all(a >= b for a, b in zip(values, values[1:]))
     constant = replace(preset, train=replace(preset.train, decay_steps=0))
     assert lr_at(999, constant) == pytest.approx(1.0)
+    short = replace(preset, train=replace(preset.train, steps=50, decay_steps=5000))   # `--steps 50` of a long preset
+    assert lr_at(9, short) == pytest.approx(1.0) and lr_at(49, short) == pytest.approx(0.1)
