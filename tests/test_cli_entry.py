@@ -9,24 +9,27 @@ def hvg(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-c", CODE, *args], capture_output=True, text=True, timeout=120)
 
 
-def test_a_plain_check_imports_no_command_module_and_no_typer(tmp_path):
+PROGRAM = 'video "A" { size 64x64; fps 8 }\nentity b = ball {}\nblock 0s..1s "x" {\n  b at (0.5, 0.5)\n}\n'
+PROBE = ("import sys; sys.argv = ['hvg', *sys.argv[1:]]\nfrom hvg.cli.entry import run\ntry:\n    run()\n"
+         "except SystemExit as e:\n    print(sorted(m for m in sys.modules if m.startswith('hvg.cli.cmd_')), "
+         "'typer' in sys.modules, 'torch' in sys.modules, 'numpy' in sys.modules, e.code)")
+
+
+def modules_after(tmp_path, *args: str) -> str:
+    """Run the console script on a small program; what it imported: command modules, typer, torch, numpy, code."""
     program = tmp_path / "a.scene"
-    program.write_text('video "A" { size 64x64; fps 8 }\nentity b = ball {}\nblock 0s..1s "x" {\n  b at (0.5, 0.5)\n}\n')
-    probe = ("import sys; sys.argv = ['hvg', 'check', sys.argv[1]]\nfrom hvg.cli.entry import run\ntry:\n    run()\n"
-             "except SystemExit as e:\n    print(sorted(m for m in sys.modules if m.startswith('hvg.cli.cmd_')), "
-             "'typer' in sys.modules, 'torch' in sys.modules, 'numpy' in sys.modules, e.code)")
-    out = subprocess.run([sys.executable, "-c", probe, str(program)], capture_output=True, text=True).stdout
+    program.write_text(PROGRAM)
+    return subprocess.run([sys.executable, "-c", PROBE, *args, str(program)], capture_output=True, text=True).stdout
+
+
+def test_a_plain_check_imports_no_command_module_and_no_typer(tmp_path):
+    out = modules_after(tmp_path, "check")
     assert out.strip().endswith("[] False False False 0"), out
 
 
 def test_any_other_command_imports_only_its_own_module(tmp_path):
-    program = tmp_path / "a.scene"
-    program.write_text('video "A" { size 64x64; fps 8 }\nentity b = ball {}\nblock 0s..1s "x" {\n  b at (0.5, 0.5)\n}\n')
-    probe = ("import sys; sys.argv = ['hvg', 'fmt', '--check', sys.argv[1]]\nfrom hvg.cli.entry import run\ntry:\n"
-             "    run()\nexcept SystemExit as e:\n    print(sorted(m for m in sys.modules if m.startswith('hvg.cli.cmd_')), "
-             "'torch' in sys.modules)")
-    out = subprocess.run([sys.executable, "-c", probe, str(program)], capture_output=True, text=True).stdout
-    assert out.strip().endswith("['hvg.cli.cmd_fmt'] False"), out
+    out = modules_after(tmp_path, "fmt", "--check")
+    assert out.strip().endswith("['hvg.cli.cmd_fmt'] True False False 0"), out
 
 
 def test_help_and_unknown_commands_see_every_command():
