@@ -29,7 +29,7 @@ def test_a_plain_check_imports_no_command_module_and_no_typer(tmp_path):
 
 def test_any_other_command_imports_only_its_own_module(tmp_path):
     out = modules_after(tmp_path, "fmt", "--check")
-    assert out.strip().endswith("['hvg.cli.cmd_fmt'] True False False 0"), out
+    assert out.strip().endswith("['hvg.cli.cmd_fmt'] True False False 1"), out
 
 
 def test_help_and_unknown_commands_see_every_command():
