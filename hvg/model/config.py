@@ -112,7 +112,7 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
     Preset("small", ModelConfig(channels=(32, 64, 96), emb_dim=128, context_frames=2, history_full_frames=1),
            ObjectiveConfig(warped_noise_probability=0.5),
            TrainConfig(steps=26000, frames=6, lr=1e-3, warmup_steps=50, decay_steps=5000),
-           "the shipped default: trains on a 2-core CPU in under an hour"),
+           "the shipped default: about two hours of training on a 2-core CPU"),
     Preset("base", ModelConfig(channels=(96, 160, 256), emb_dim=384, heads=8, spatial_attention=(True, True, True),
                                refine_hidden=64),
            ObjectiveConfig(), TrainConfig(steps=20000, batch_size=8, clips=2048, frames=12),
