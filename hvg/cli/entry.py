@@ -5,8 +5,6 @@ application (every command registered), for `python -m hvg.cli.main`, tests and 
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import sys
 
 
@@ -23,6 +21,9 @@ def run() -> None:
         parsed = parse_check_arguments(argv[1:])
         if parsed is not None:
             sys.exit(_run_check_directly(*parsed))
+    import importlib
+    import importlib.util             # here, not at the top: the fast path above needs neither
+
     module = f"hvg.cli.cmd_{name}" if name else None
     if module and importlib.util.find_spec(module) is not None:
         importlib.import_module(module)
