@@ -69,7 +69,7 @@ class BuiltinBackend:
 
         Only the file's metadata and hash are read here; the weights (and torch) load when a block needs them,
         so a render served from the block cache never pays for them."""
-        from hvg.backends import BackendUnavailable, shipped_checkpoint
+        from hvg.backends import BACKEND_OPTIONS, BackendUnavailable, shipped_checkpoint
         from hvg.model.checkpoint_file import CheckpointError, file_sha256, read_metadata
         from hvg.model.config import ModelConfig
 
@@ -82,12 +82,13 @@ class BuiltinBackend:
             metadata = read_metadata(path)
         except CheckpointError as error:
             raise BackendUnavailable(str(error), error.hint) from None
-        if init not in ("preview", "noise") or not 0.0 < strength <= 1.0:
+        accepts = BACKEND_OPTIONS["builtin"]
+        if init not in accepts["init"].split("|") or not 0.0 < strength <= 1.0:
             raise BackendUnavailable(f"init {init!r} with strength {strength} is not a builtin setting",
-                                     "init is `preview` or `noise`; strength is in (0, 1]")
-        if noise not in ("warped", "iid", "freenoise"):
-            raise BackendUnavailable(f"noise {noise!r} is not a builtin setting", "noise is warped, iid or freenoise")
-        self.path, self.device, self.noise = path, device, noise
+                                     f"init takes {accepts['init']}; strength takes {accepts['strength']}")
+        if noise not in accepts["noise"].split("|"):
+            raise BackendUnavailable(f"noise {noise!r} is not a builtin setting", f"noise takes {accepts['noise']}")
+        self.path, self.noise = path, noise    # the device is each job's (`BlockJob.device`)
         self.init, self.strength = init, strength
         self.use_context, self.use_refiner, self.use_pyramid = bool(context), bool(refine), bool(pyramid)
         self.use_easing = bool(ease)

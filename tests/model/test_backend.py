@@ -193,3 +193,10 @@ def test_a_checkpoint_rewritten_after_the_backend_read_it_is_refused(backend, tm
     save_checkpoint(path, HSTUNet(config), PatchPCA(config.latent_channels, config.patch))  # training saved over it
     with pytest.raises(BackendUnavailable, match="changed while rendering"):
         reader.loaded
+
+
+def test_the_backend_options_list_every_noise_kind_the_lowering_makes():
+    """BACKEND_OPTIONS is read without torch, so it copies the noise kinds; the copy must not drift."""
+    from hvg.backends import BACKEND_OPTIONS
+    from hvg.lower.noise import NOISE_KINDS
+    assert tuple(BACKEND_OPTIONS["builtin"]["noise"].split("|")) == NOISE_KINDS
