@@ -7,9 +7,20 @@ file the same text is written plainly, which spares a cold check the import of r
 from __future__ import annotations
 
 import sys
+from enum import Enum
 from pathlib import Path
 
 from hvg.cli.consoles import EXIT_FINDINGS, EXIT_OK, EXIT_USAGE, console, is_terminal
+
+
+class OutputFormat(str, Enum):        # `--format`: the typer command and the fast path both read these
+    human = "human"
+    json = "json"
+
+
+class CheckBackend(str, Enum):        # `--backend`
+    none = "none"
+    builtin = "builtin"
 
 
 def run_check(files: list[Path], output_format: str = "human", backend: str | None = None) -> int:

@@ -5,23 +5,13 @@ script runs plain invocations without typer (fast_check.py); `--help` and mistak
 """
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from hvg.cli.app import app, exit_with
-
-
-class OutputFormat(str, Enum):
-    human = "human"
-    json = "json"
-
-
-class CheckBackend(str, Enum):
-    none = "none"
-    builtin = "builtin"
+from hvg.cli.check_run import CheckBackend, OutputFormat, run_check
 
 
 @app.command()
@@ -36,6 +26,4 @@ def check(
                                                   "draw for each free word.")] = CheckBackend.none,
 ) -> None:
     """Check programs for errors and warnings without rendering anything."""
-    from hvg.cli.check_run import run_check
-
     exit_with(run_check(files, output_format.value, None if backend is CheckBackend.none else backend.value))

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-CHOICES = {"--format": ("human", "json"), "--backend": ("none", "builtin")}
+from hvg.cli.check_run import CheckBackend, OutputFormat
+
+CHOICES = {"--format": tuple(f.value for f in OutputFormat), "--backend": tuple(b.value for b in CheckBackend)}
 
 
 def parse_check_arguments(argv: list[str]) -> tuple[list[Path], str, str | None] | None:
