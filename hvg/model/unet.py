@@ -11,9 +11,10 @@ Axis legend: b batch, c channels, f frames (context first, then the block's own)
 """
 from __future__ import annotations
 
+import sys
+
 import torch
 import torch.nn.functional as F
-from diffusers.models.embeddings import TimestepEmbedding, Timesteps
 from einops import rearrange
 from torch import nn
 
@@ -22,6 +23,31 @@ from hvg.model.attention import CrossScaleAttention, SpatialAttention, TemporalA
 from hvg.model.condition import ModelCondition, layout_projection
 from hvg.model.config import ModelConfig
 from hvg.model.refine import CrossFrameRefiner
+
+
+def _import_diffusers_embeddings() -> tuple[type, type]:
+    """diffusers' (Timesteps, TimestepEmbedding), imported without torch._dynamo when nothing has imported it yet.
+
+    `diffusers.models.embeddings` imports `diffusers.utils`, whose torch_utils runs
+    `from torch._dynamo import allow_in_graph` (falling back on a no-op decorator when that import fails). Importing
+    torch._dynamo costs ~1.1 s, a fifth of re-rendering one block, for a decorator that only matters to
+    `torch.compile` of diffusers' own attention blocks, which hvg does not use. So the import runs with
+    torch._dynamo marked unimportable, and the mark is removed right after: a later `import torch._dynamo`
+    (torch.compile, flex attention on a GPU) loads it as usual.
+    """
+    if "torch._dynamo" in sys.modules or "diffusers.models.embeddings" in sys.modules:
+        from diffusers.models.embeddings import TimestepEmbedding, Timesteps
+        return Timesteps, TimestepEmbedding
+    sys.modules["torch._dynamo"] = None   # type: ignore[assignment]  # `import torch._dynamo` -> ImportError
+    try:
+        from diffusers.models.embeddings import TimestepEmbedding, Timesteps
+    finally:
+        if "torch._dynamo" in sys.modules and sys.modules["torch._dynamo"] is None:
+            del sys.modules["torch._dynamo"]
+    return Timesteps, TimestepEmbedding
+
+
+Timesteps, TimestepEmbedding = _import_diffusers_embeddings()
 
 # =============================================================================================================
 # Layers

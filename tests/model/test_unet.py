@@ -77,3 +77,24 @@ def test_refinement_is_identity_at_init_and_uses_the_next_frame_once_trained():
     step_a, step_b = refiner.step(z), refiner.step(changed)
     assert not torch.allclose(step_a[:, :, 2], step_b[:, :, 2])      # frame 2 sees frame 3 (its next)
     assert torch.allclose(step_a[:, :, 1], step_b[:, :, 1])          # frame 1 does not, in one step
+
+
+def test_the_model_imports_diffusers_embeddings_without_torch_dynamo():
+    """diffusers.utils imports torch._dynamo (~1.1 s) only for a decorator hvg never needs; hvg.model.unet imports
+    diffusers' timestep classes without it, and torch._dynamo still imports afterwards (torch.compile)."""
+    import subprocess
+    import sys
+    code = ("import sys; import hvg.model.unet as u; print(u.Timesteps.__module__, u.TimestepEmbedding.__module__, "
+            "'torch._dynamo' in sys.modules); import torch._dynamo; print(callable(torch._dynamo.allow_in_graph))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["diffusers.models.embeddings", "diffusers.models.embeddings", "False", "True"]
+
+
+def test_the_diffusers_import_is_left_alone_once_torch_dynamo_is_loaded():
+    import subprocess
+    import sys
+    code = ("import sys, torch._dynamo; import hvg.model.unet as u; "
+            "from diffusers.utils.torch_utils import maybe_allow_in_graph; "
+            "print(maybe_allow_in_graph is torch._dynamo.allow_in_graph, sys.modules['torch._dynamo'] is not None)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["True", "True"]
