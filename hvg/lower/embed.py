@@ -4,6 +4,8 @@ The model loads once per process (a module cache); every text's embedding is als
 `$HVG_CACHE_DIR/embeddings` (default `~/.cache/hvg`), one file per text written atomically, so concurrent
 processes can share the cache safely and a warm `hvg check` does not even load the model.
 Pooling is what sentence-transformers does for this model: mean over tokens under the attention mask, then L2.
+The forward pass runs in plain torch (`hvg.lower.minilm`), so embedding a new sentence does not import
+transformers (~3 s); `load_model()` is transformers' own model on the same files, the reference it is tested against.
 """
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ GOOD_MATCH = 0.5
 
 _model_lock = threading.Lock()
 _model: tuple | None = None                  # (tokenizer, model), loaded on first use
+_encoder = None                              # hvg.lower.minilm.MiniLM, loaded on first use
 _memory: dict[str, torch.Tensor] = {}        # text -> (384,), this process's share of the disk cache
 
 
@@ -67,13 +70,22 @@ def load_model() -> tuple:
     return _model
 
 
+def load_encoder():
+    """The model as `hvg.lower.minilm.MiniLM` (plain torch, no transformers), loaded once per process."""
+    global _encoder
+    with _model_lock:
+        if _encoder is None:
+            from hvg.lower.minilm import MiniLM
+            _encoder = MiniLM(model_path(), MAX_TOKENS)
+    return _encoder
+
+
 def _encode(texts: list[str]) -> torch.Tensor:
     """(n, 384) L2-normalised mean-pooled embeddings, computed by the model."""
-    tokenizer, model = load_model()
-    batch = tokenizer(texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt")
-    with torch.inference_mode():
-        tokens = model(**batch).last_hidden_state                       # (n, tokens, 384)
-    mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)      # (n, tokens, 1)
+    encoder = load_encoder()
+    ids, attention = encoder.tokenize(texts)
+    tokens = encoder.hidden_states(ids, attention)                     # (n, tokens, 384)
+    mask = attention.unsqueeze(-1).to(tokens.dtype)                    # (n, tokens, 1)
     pooled = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
     return torch.nn.functional.normalize(pooled, p=2, dim=1).float()
 
