@@ -5,7 +5,7 @@
 
 One `hvg bench` run (hvg.evaluate.bench) per start (`init`), every contender in it, the same weights throughout:
 the default builtin backend, and the same with motion-guided noise replaced by i.i.d. noise, without the
-previous block's frames in temporal attention, without cross-frame refinement, without the pyramid (every step at
+previous block's frames in temporal attention, with cross-frame refinement (off by default), without the pyramid (every step at
 full resolution), and without easing across smooth seams. Prints one markdown table per start (suite means, and
 the render seconds a program); OUT/<init>/bench.md and bench.json keep every program's row.
 
@@ -23,7 +23,7 @@ SWITCHES = (
     ("all components", ""),
     ("i.i.d. noise instead of motion-guided", "noise=iid"),
     ("no previous-block attention", "context=off"),
-    ("no cross-frame refinement", "refine=off"),
+    ("with cross-frame refinement", "refine=on"),
     ("no pyramid (full resolution throughout)", "pyramid=off"),
     ("no easing across smooth seams", "ease=off"),
 )

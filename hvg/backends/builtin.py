@@ -21,7 +21,9 @@ import numpy as np
 from hvg.backends.base import BlockJob, BlockResult
 
 NOISE_CORRELATION = 0.9
-DEFAULT_STRENGTH = 0.2  # measured on the suite and on held-out programs: control falls fast above it (docs/model.md)
+DEFAULT_STRENGTH = 0.1  # measured on unseen synthetic programs: control falls fast above it (docs/model.md)
+DEFAULT_REFINE = False  # the refiner lowers flicker but blurs small objects; unrefined flicker is already at the
+                        # preview's (docs/model.md), so control decides
 # What block i hands to block i + 1 as `BlockResult.state`: a dict of float32 numpy arrays (the render cache
 # stores it as npz), batch of one.
 STATE_KEYS = ("history_coarse",   # (1, c, k - full, h/2, w/2) the older context frames at half resolution
@@ -58,13 +60,13 @@ class BuiltinBackend:
 
     def __init__(self, checkpoint: str | Path | None = None, device: str = "cpu", noise: str = "warped",
                  init: str = "preview", strength: float = DEFAULT_STRENGTH, context: bool = True,
-                 refine: bool = True, pyramid: bool = True, ease: bool = True):
+                 refine: bool = DEFAULT_REFINE, pyramid: bool = True, ease: bool = True):
         """`init="preview"`: start the flow part-way, at t = 1 - strength, from the procedural preview of the
         block (SDEdit): the model redraws the animatic instead of drawing from noise alone, which the CPU-trained
         shipped checkpoint cannot yet do well (docs/model.md). `init="noise"` (or strength 1) = pure generation.
 
         The ablation switches (docs/benchmarks.md): `noise="iid"` instead of motion-guided noise, `context=False`
-        (no previous-block frames in temporal attention), `refine=False` (no cross-frame refinement),
+        (no previous-block frames in temporal attention), `refine=True` (cross-frame refinement, off by default),
         `pyramid=False` (every step at full resolution), `ease=False` (no easing across smooth seams).
 
         Only the file's metadata and hash are read here; the weights (and torch) load when a block needs them,
@@ -115,10 +117,10 @@ class BuiltinBackend:
     def fingerprint(self) -> str:
         init = f"preview@{self.strength:g}" if self.init == "preview" and self.strength < 1 else "noise"
         switches = "".join(f"-{name}:off" for name, on in (("context", self.use_context),
-                                                           ("refine", self.use_refiner),
                                                            ("pyramid", self.use_pyramid),
                                                            ("ease", self.use_easing)) if not on)
-        return f"builtin-{self.sha256[:16]}-noise:{self.noise}-rho:{NOISE_CORRELATION}-init:{init}{switches}"
+        refine = "-refine:on" if self.use_refiner else ""
+        return f"builtin-{self.sha256[:16]}-noise:{self.noise}-rho:{NOISE_CORRELATION}-init:{init}{switches}{refine}"
 
     # --- one block -------------------------------------------------------------------------------------------
 

@@ -106,7 +106,7 @@ def test_a_missing_checkpoint_is_a_friendly_error(tmp_path):
         BuiltinBackend(checkpoint=tmp_path / "junk.safetensors")
 
 
-@pytest.mark.parametrize("switch", [{"noise": "iid"}, {"context": False}, {"refine": False}, {"pyramid": False}])
+@pytest.mark.parametrize("switch", [{"noise": "iid"}, {"context": False}, {"refine": True}, {"pyramid": False}])
 def test_each_ablation_switch_changes_the_fingerprint_and_the_frames(backend, scene_and_timeline, switch):
     """The ablations of docs/benchmarks.md: each switch is its own cache entry and really changes the sampling
     (block 1 with block 0 as context, so the context switch has something to drop)."""
