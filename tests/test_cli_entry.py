@@ -36,3 +36,16 @@ def test_help_and_unknown_commands_see_every_command():
     assert "render" in hvg("--help").stdout and "plan" in hvg("--help").stdout
     typo = hvg("chek")
     assert typo.returncode == 2 and "check" in typo.stderr
+
+
+def test_the_objects_are_frozen_before_the_interpreter_shuts_down(tmp_path):
+    """Shutdown would walk every object once more (~0.5 s with torch loaded); the console script freezes them
+    first, and exit handlers still run."""
+    program = tmp_path / "a.scene"
+    program.write_text(PROGRAM)
+    probe = ("import atexit, gc, sys; sys.argv = ['hvg', *sys.argv[1:]]\n"
+             "atexit.register(lambda: print('frozen', gc.get_freeze_count() > 1000))\n"
+             "from hvg.cli.entry import run\nrun()\n")
+    done = subprocess.run([sys.executable, "-c", probe, "fmt", "--check", str(program)], capture_output=True,
+                          text=True, timeout=120)
+    assert done.stdout.strip().endswith("frozen True"), done.stdout + done.stderr
