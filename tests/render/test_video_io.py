@@ -32,6 +32,18 @@ def test_mp4_is_h264_yuv420p(tmp_path):
         assert stream.codec_context.pix_fmt == "yuv420p"
 
 
+def test_mp4_uses_the_fast_x264_preset_and_keeps_the_picture(tmp_path):
+    """veryfast (hvg.video.io.MP4_PRESET): x264 writes its settings into the stream; veryfast's are one reference
+    frame, sub-pixel refinement 2 and a 10-frame lookahead (medium: 3, 7, 40). The picture stays close."""
+    rng = np.random.default_rng(0)
+    frames = np.clip(moving_square(24, 128).astype(int) + rng.integers(-8, 9, (24, 128, 128, 3)), 0, 255)
+    target = write_video(frames.astype(np.uint8), tmp_path / "a.mp4", fps=12)
+    settings = target.read_bytes().split(b"options: ", 1)[1][:2000]
+    assert b" ref=1 " in settings and b" subme=2 " in settings and b" rc_lookahead=10 " in settings
+    decoded, _ = read_video(target)
+    assert 10 * np.log10(255 ** 2 / np.mean((decoded.astype(float) - frames) ** 2)) > 30
+
+
 def test_existing_output_is_kept_without_force(tmp_path):
     target = tmp_path / "a.mp4"
     target.write_bytes(b"precious")
