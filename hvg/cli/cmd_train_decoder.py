@@ -34,8 +34,8 @@ def train_decoder_command(
     if out.exists() and not force:
         fail(f"{out} already exists", "pass --force to replace it, or choose another --out")
     from hvg.model.decoder_train import DecoderTraining, add_decoder
-    from hvg.model.train import _progress
-    bar = _progress(progress, steps, 0)
+    from hvg.model.train import progress_bar
+    bar = progress_bar(progress, steps, 0)
     with bar:
         task = bar.add_task("decoder", total=steps, loss=float("nan"))
         path, result = add_decoder(checkpoint, out, DecoderTraining(steps=steps, seed=seed), clips=clips,

@@ -120,14 +120,19 @@ def sample_batch(clips: list[CachedClip], windows: list[tuple[int, int]], *, bat
                          stack("context_maps"))
 
 
+def training_stream(seed: int, clips: int, clip_seconds: float, renderer=None):
+    """The synthetic clips a model trains on: `clips` clips of seed `seed`, clip_seconds to 1.5x that long, up to
+    two blocks, from the preview renderer unless `renderer` is given (tests pass a stand-in)."""
+    from hvg.world.synth import ProgramConfig, SyntheticClips, preview_renderer
+    program = ProgramConfig(duration=(clip_seconds, clip_seconds * 1.5), max_blocks=2)
+    return SyntheticClips(seed, config=program, renderer=renderer or preview_renderer(), length=clips)
+
+
 def build_latent_clips(preset, renderer=None, fit_clips: int = 64, log=None) -> tuple[list[CachedClip], PatchPCA]:
     """Render `preset.train.clips` synthetic clips (seed `preset.train.seed`), fit the latent space on the first
     `fit_clips`, and cache every clip. `renderer`: the preview renderer unless given (tests pass a stand-in)."""
-    from hvg.world.synth import ProgramConfig, SyntheticClips, preview_renderer
-
     train, config = preset.train, preset.model
-    program = ProgramConfig(duration=(train.clip_seconds, train.clip_seconds * 1.5), max_blocks=2)
-    stream = SyntheticClips(train.seed, config=program, renderer=renderer or preview_renderer(), length=train.clips)
+    stream = training_stream(train.seed, train.clips, train.clip_seconds, renderer)
     projection = model_layout_projection(config)
     cached, pending, autoencoder = [], [], None
     for clip in stream:

@@ -80,15 +80,11 @@ def train_decoder(frames: torch.Tensor, autoencoder: PatchPCA, settings: Decoder
 
 def training_frames(clips: int, seed: int = 0, every: int = 3, clip_seconds: float = 3.0,
                     renderer=None) -> torch.Tensor:
-    """Every `every`-th frame of `clips` synthetic clips (the flow model's training stream: same seed, same
-    program settings), as (n, 3, H, W) in [-1, 1]. `renderer`: the preview renderer unless given."""
-    import numpy as np
+    """Every `every`-th frame of `clips` clips of the flow model's training stream (`hvg.model.data.training_stream`),
+    as (n, 3, H, W) in [-1, 1]. `renderer`: the preview renderer unless given."""
+    from hvg.model.data import clip_frames, training_stream
 
-    from hvg.model.data import clip_frames
-    from hvg.world.synth import ProgramConfig, SyntheticClips, preview_renderer
-
-    program = ProgramConfig(duration=(clip_seconds, clip_seconds * 1.5), max_blocks=2)
-    stream = SyntheticClips(seed, config=program, renderer=renderer or preview_renderer(), length=clips)
+    stream = training_stream(seed, clips, clip_seconds, renderer)
     return torch.cat([clip_frames(clip)[::every] for clip in stream]) if clips else torch.zeros(0)
 
 

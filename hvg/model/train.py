@@ -190,7 +190,7 @@ def train(preset: Preset, out_dir: str | Path, *, resume: bool = False, device: 
 
     # 4. steps
     window_terms: dict[str, list[float]] = {}
-    bar = _progress(progress and main_process, tc.steps, step)
+    bar = progress_bar(progress and main_process, tc.steps, step)
     model.train()
     checkpoint = out_dir / f"{preset.name}.safetensors"
     with bar:
@@ -241,7 +241,7 @@ def _gather_generator_states(generator: torch.Generator, world: int) -> list[tor
     return states
 
 
-def _progress(enabled: bool, total: int, done: int):
+def progress_bar(enabled: bool, total: int, done: int):
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, \
         TimeRemainingColumn
@@ -250,4 +250,4 @@ def _progress(enabled: bool, total: int, done: int):
                     console=Console(stderr=True), disable=not enabled, transient=False)
 
 
-__all__ = ["train", "TrainResult", "LossModule", "CachedClip"]
+__all__ = ["train", "TrainResult", "LossModule", "CachedClip", "progress_bar"]
