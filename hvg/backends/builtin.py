@@ -116,11 +116,11 @@ class BuiltinBackend:
 
     def fingerprint(self) -> str:
         init = f"preview@{self.strength:g}" if self.init == "preview" and self.strength < 1 else "noise"
-        switches = "".join(f"-{name}:off" for name, on in (("context", self.use_context),
-                                                           ("pyramid", self.use_pyramid),
-                                                           ("ease", self.use_easing)) if not on)
-        refine = "-refine:on" if self.use_refiner else ""
-        return f"builtin-{self.sha256[:16]}-noise:{self.noise}-rho:{NOISE_CORRELATION}-init:{init}{switches}{refine}"
+        # every switch set away from its default, so a default render's key stays short
+        switches = "".join(f"-{name}:{'on' if on else 'off'}" for name, on, default in (
+            ("context", self.use_context, True), ("refine", self.use_refiner, DEFAULT_REFINE),
+            ("pyramid", self.use_pyramid, True), ("ease", self.use_easing, True)) if on != default)
+        return f"builtin-{self.sha256[:16]}-noise:{self.noise}-rho:{NOISE_CORRELATION}-init:{init}{switches}"
 
     # --- one block -------------------------------------------------------------------------------------------
 

@@ -17,7 +17,8 @@ from hvg.backends.base import QualityPreset
 from hvg.ir import Scene, semantic_dump
 from hvg.world.timeline import Timeline
 
-KEY_VERSION = "2"   # bumped whenever the same inputs would draw other frames (2: pyramid steps, eased seams)
+KEY_VERSION = "3"   # bumped whenever the same inputs would draw other frames (2: pyramid steps, eased seams;
+                    # 3: refinement off by default, so a key without a refine switch means another thing)
 
 
 def _update_arrays(digest, arrays) -> None:
