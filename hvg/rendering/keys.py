@@ -51,3 +51,11 @@ def block_key(scene: Scene, timeline: Timeline, index: int, *, backend: str, qua
         _update_arrays(digest, (a[s:e] for a in (track.visible, track.screen_x, track.screen_y, track.screen_size,
                                                 track.screen_rotation, track.opacity)))
     return digest.hexdigest()
+
+
+def segment_key(block: str, previous_block: str | None, encoder: str) -> str:
+    """The key of a block's encoded segment: the block's frames (its key), the previous block's when the
+    transition into it blends from the previous last frame (`stitch.blends_previous`), and the encoder
+    (`hvg.video.segments.encoder_id`)."""
+    header = {"v": KEY_VERSION, "segment": block, "previous": previous_block, "encoder": encoder}
+    return hashlib.sha256(json.dumps(header, sort_keys=True).encode()).hexdigest()

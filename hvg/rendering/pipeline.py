@@ -4,27 +4,24 @@
     2. resolve it to a per-frame timeline;
     3. load the backend (builtin model or procedural preview);
     4. for each block: look it up in the cache by content hash, else render it (handing the previous block's
-       frames and state on for smooth transitions) and store it;
-    5. apply the transition into the block and hand its frames on (to a file writer, or to the caller).
+       frames and state on for smooth transitions) and store it (hvg/rendering/blocks.py);
+    5. apply the transition into the block and hand its frames on (to a file writer, or to the caller); an
+       .mp4 or .webm with a cache is instead joined from each block's encoded segment, itself cached, so a block
+       whose segment is cached is neither encoded nor even read again (hvg/rendering/encoded.py).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Iterator
 
 import numpy as np
 
 from hvg.backends import load_backend
-from hvg.backends.base import QUALITY_PRESETS, Backend, BlockJob, BlockResult
+from hvg.backends.base import QUALITY_PRESETS, Backend
 from hvg.ir import Scene
+from hvg.rendering.blocks import BlockSource, ProgressCallback
 from hvg.rendering.cache import BlockCache, default_cache_dir
-from hvg.rendering.keys import block_key
-from hvg.rendering.stitch import apply_transition
-
-# (event, block index, blocks in all, step, steps in all): "block" when a block starts, "step" as it renders,
-# "cached" when it came from the cache, "done" when it is finished.
-ProgressCallback = Callable[[str, int, int, int, int], None]
 
 
 class NothingToRender(Exception):
@@ -62,9 +59,9 @@ def _as_scene(source: Scene | str | Path) -> Scene:
     return compile_scene(source)
 
 
-def render_blocks(source: Scene | str | Path, settings: RenderSettings,
-                  progress: ProgressCallback | None = None) -> Iterator[tuple[int, np.ndarray]]:
-    """Yield (block index, frames (t, h, w, 3) uint8) in order, transitions applied."""
+def open_blocks(source: Scene | str | Path, settings: RenderSettings,
+                progress: ProgressCallback | None = None) -> BlockSource:
+    """Steps 1-3, and the blocks' cache keys: each block is then loaded or rendered when asked for."""
     from hvg.world.resolve import resolve
 
     scene = _as_scene(source)
@@ -76,38 +73,21 @@ def render_blocks(source: Scene | str | Path, settings: RenderSettings,
     backend = settings.backend if not isinstance(settings.backend, str) else \
         load_backend(settings.backend, checkpoint=settings.checkpoint, device=settings.device,
                      options=settings.backend_options)
-    cache = BlockCache(settings.cache_dir)
-    total = len(timeline.blocks)
-    previous: BlockResult | None = None
-    previous_key: str | None = None
-    for index, span in enumerate(timeline.blocks):
-        key = block_key(scene, timeline, index, backend=f"{backend.name}:{backend.fingerprint()}", quality=quality,
-                        seed=seed, previous_key=previous_key)
-        result = cache.get(key)
-        if result is not None:
-            if progress:
-                progress("cached", index, total, 1, 1)
-        else:
-            if progress:
-                progress("block", index, total, 0, 1)
-            # Only a smooth transition hands the previous block on (docs/semantics.md: a cut starts fresh);
-            # that is also what lets block_key chain keys only across smooth transitions.
-            carried = previous if previous is not None and span.transition_in == "smooth" else None
-            job = BlockJob(scene=scene, timeline=timeline, block_index=index, quality=quality, seed=seed,
-                           device=settings.device,
-                           previous_frames=None if carried is None else carried.frames[-4:],
-                           previous_state=None if carried is None else carried.state,
-                           on_step=(lambda step, steps, i=index: progress("step", i, total, step, steps))
-                           if progress else None)
-            result = backend.render_block(job)
-            _check_block(result.frames, span.end_frame - span.start_frame, timeline, backend.name)
-            cache.put(key, result)
-            if progress:
-                progress("done", index, total, 1, 1)
-        frames = apply_transition(result.frames, span, None if previous is None else previous.frames[-1],
-                                  timeline.fps)
+    return BlockSource(scene, timeline, backend, quality=quality, seed=seed, device=settings.device,
+                       cache=BlockCache(settings.cache_dir), progress=progress)
+
+
+def render_blocks(source: Scene | str | Path, settings: RenderSettings,
+                  progress: ProgressCallback | None = None) -> Iterator[tuple[int, np.ndarray]]:
+    """Yield (block index, frames (t, h, w, 3) uint8) in order, transitions applied."""
+    yield from _each_block(open_blocks(source, settings, progress))
+
+
+def _each_block(blocks: BlockSource) -> Iterator[tuple[int, np.ndarray]]:
+    for index in range(len(blocks)):
+        frames = blocks.frames(index)
+        blocks.report_cached(index)
         yield index, frames
-        previous, previous_key = result, key
 
 
 def _word_mapper(scene: Scene):
@@ -118,12 +98,6 @@ def _word_mapper(scene: Scene):
         return None
     from hvg.world.resolve import embedding_word_mapper
     return embedding_word_mapper()
-
-
-def _check_block(frames: np.ndarray, count: int, timeline, backend: str) -> None:
-    want = (count, timeline.height, timeline.width, 3)
-    if frames.shape != want or frames.dtype != np.uint8:
-        raise RuntimeError(f"backend {backend} returned frames {frames.shape} {frames.dtype}, expected {want} uint8")
 
 
 def render(source: Scene | str | Path, *, settings: RenderSettings | None = None,
@@ -139,10 +113,12 @@ def render_scene(source: Scene | str | Path, output: str | Path, *, settings: Re
     """Render a program to a video file, block by block, streaming to disk; the file appears atomically."""
     import time
 
+    from hvg.rendering.encoded import encoded_blocks
     from hvg.video.io import OutputError, VideoWriter, check_output, write_png
+    from hvg.video.segments import SEGMENT_FORMATS, SegmentWriter
 
     settings = settings or RenderSettings()
-    target, _ = check_output(output, force=force)  # fail before any work, not after it
+    target, fmt = check_output(output, force=force)  # fail before any work, not after it
     if contact_sheet and sheet_path(target).exists() and not force:
         raise OutputError(f"{sheet_path(target)} already exists",
                           "pass --force to replace it, or render without --preview")
@@ -159,22 +135,34 @@ def render_scene(source: Scene | str | Path, output: str | Path, *, settings: Re
         if progress:
             progress(event, *args)
 
+    blocks = open_blocks(scene, settings, track)
+    fps = scene.video.fps
+    # With a cache, an .mp4 or .webm is joined from each block's encoded segment, kept beside the block: a
+    # re-render then encodes only the blocks an edit changed (hvg/rendering/encoded.py).
+    joined = fmt in SEGMENT_FORMATS and settings.cache_dir is not None
     samples: list[np.ndarray] = []
-    frames_written = 0
-    with VideoWriter(output, scene.video.fps, force=force) as writer:
-        for _, frames in render_blocks(scene, settings, track):
-            writer.write(frames)
+    with (SegmentWriter if joined else VideoWriter)(output, fps, force=force) as writer:
+        pieces = encoded_blocks(blocks, writer, want_frames=contact_sheet) if joined else \
+            _written_blocks(blocks, writer)
+        for index, frames in pieces:
             if contact_sheet:  # one frame a second, so a sheet of any length stays small
-                samples.extend(frames[(-frames_written) % scene.video.fps::scene.video.fps])
-            frames_written += len(frames)
+                start = blocks.spans[index].start_frame
+                samples.extend(frames[(-start) % fps::fps])
     if contact_sheet and samples:
         from hvg.world.contact import contact_sheet as make_sheet
         write_png(make_sheet(np.stack(samples), labels=[f"{i}s" for i in range(len(samples))]),
                   sheet_path(writer.target))
-    return RenderReport(output=writer.target, frames=frames_written, fps=scene.video.fps,
+    return RenderReport(output=writer.target, frames=writer.frames_written, fps=fps,
                         backend=_backend_label(settings.backend),
                         blocks_rendered=counts["block"], blocks_cached=counts["cached"],
                         seconds=time.perf_counter() - started)
+
+
+def _written_blocks(blocks: BlockSource, writer) -> Iterator[tuple[int, np.ndarray]]:
+    """Every block's frames, written to `writer` (a VideoWriter) as they come."""
+    for index, frames in _each_block(blocks):
+        writer.write(frames)
+        yield index, frames
 
 
 def sheet_path(output: Path) -> Path:

@@ -10,8 +10,13 @@ import numpy as np
 from hvg.world.timeline import BlockSpan
 
 
+def blends_previous(span: BlockSpan) -> bool:
+    """Whether the transition into this block reads the previous block's last frame."""
+    return span.transition_in == "crossfade" and span.transition_duration > 0
+
+
 def apply_transition(frames: np.ndarray, span: BlockSpan, previous_last: np.ndarray | None, fps: int) -> np.ndarray:
-    if span.transition_in != "crossfade" or previous_last is None or span.transition_duration <= 0:
+    if not blends_previous(span) or previous_last is None:
         return frames
     count = min(len(frames), max(1, round(span.transition_duration * fps)))
     weights = (np.arange(1, count + 1, dtype=np.float32) / (count + 1))[:, None, None, None]  # new block's share
