@@ -1,4 +1,6 @@
 """The console script registers only the command it runs, yet behaves like the full application."""
+import gc
+import os
 import subprocess
 import sys
 
@@ -49,3 +51,20 @@ def test_the_objects_are_frozen_before_the_interpreter_shuts_down(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe, "fmt", "--check", str(program)], capture_output=True,
                           text=True, timeout=120)
     assert done.stdout.strip().endswith("frozen True"), done.stdout + done.stderr
+
+
+def test_render_collects_garbage_less_often_and_other_commands_as_usual(tmp_path):
+    """Importing torch and diffusers with the default thresholds walks the heap again and again (~0.15 s)."""
+    program = tmp_path / "a.scene"
+    program.write_text(PROGRAM)
+    probe = ("import gc, sys; sys.argv = ['hvg', *sys.argv[1:]]\n"
+             "from hvg.cli.entry import run\ntry:\n    run()\nexcept SystemExit:\n    print(gc.get_threshold())\n")
+    seen = {}
+    for command in ("render", "fmt"):
+        args = [command, str(program)] + (["-q", "--backend", "preview", "-o", str(tmp_path / "a.gif")]
+                                          if command == "render" else ["--check"])
+        done = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "HVG_CACHE_DIR": str(tmp_path / "cache")})
+        seen[command] = done.stdout.strip().splitlines()[-1]
+    from hvg.cli.entry import RENDER_GC_THRESHOLDS
+    assert seen == {"render": str(RENDER_GC_THRESHOLDS), "fmt": str(gc.get_threshold())}

@@ -12,6 +12,7 @@ Axis legend: b batch, c channels, f frames (context first, then the block's own)
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 
 import torch
 import torch.nn.functional as F
@@ -25,23 +26,55 @@ from hvg.model.config import ModelConfig
 from hvg.model.refine import CrossFrameRefiner
 
 
-def _import_diffusers_embeddings() -> tuple[type, type]:
-    """diffusers' (Timesteps, TimestepEmbedding), imported without torch._dynamo when nothing has imported it yet.
+class _DistributionsWhenRead(Mapping):
+    """`importlib.metadata.packages_distributions()`, computed on first read instead of when made."""
 
-    `diffusers.models.embeddings` imports `diffusers.utils`, whose torch_utils runs
-    `from torch._dynamo import allow_in_graph` (falling back on a no-op decorator when that import fails). Importing
-    torch._dynamo costs ~1.1 s, a fifth of re-rendering one block, for a decorator that only matters to
-    `torch.compile` of diffusers' own attention blocks, which hvg does not use. So the import runs with
-    torch._dynamo marked unimportable, and the mark is removed right after: a later `import torch._dynamo`
-    (torch.compile, flex attention on a GPU) loads it as usual.
+    def __init__(self, compute):
+        self._compute, self._table = compute, None
+
+    def _read(self) -> dict:
+        if self._table is None:
+            self._table = self._compute()
+        return self._table
+
+    def __getitem__(self, name):
+        return self._read()[name]
+
+    def __iter__(self):
+        return iter(self._read())
+
+    def __len__(self) -> int:
+        return len(self._read())
+
+
+def _import_diffusers_embeddings() -> tuple[type, type]:
+    """diffusers' (Timesteps, TimestepEmbedding), imported without two costs that only other parts of diffusers
+    need, when nothing has imported diffusers (or torch._dynamo) yet.
+
+    - `diffusers.models.embeddings` imports `diffusers.utils`, whose torch_utils runs
+      `from torch._dynamo import allow_in_graph` (falling back on a no-op decorator when that import fails).
+      Importing torch._dynamo costs ~1.1 s, a fifth of re-rendering one block, for a decorator that only matters
+      to `torch.compile` of diffusers' own attention blocks, which hvg does not use. So the import runs with
+      torch._dynamo marked unimportable, and the mark is removed right after: a later `import torch._dynamo`
+      (torch.compile, flex attention on a GPU) loads it as usual.
+    - `diffusers.utils.import_utils` builds the table of every installed distribution's packages
+      (`importlib.metadata.packages_distributions()`, ~0.1 s: it lists every file of every distribution) to look
+      up three optional packages by distribution name, and reads it only when one of them is installed. During
+      the import, the table is handed over unbuilt (a mapping that builds it when first read), so it is built only
+      if diffusers ever reads it; the function itself is put back right after.
     """
     if "torch._dynamo" in sys.modules or "diffusers.models.embeddings" in sys.modules:
         from diffusers.models.embeddings import TimestepEmbedding, Timesteps
         return Timesteps, TimestepEmbedding
+    import importlib.metadata
+
+    packages_distributions = importlib.metadata.packages_distributions
+    importlib.metadata.packages_distributions = lambda: _DistributionsWhenRead(packages_distributions)
     sys.modules["torch._dynamo"] = None   # type: ignore[assignment]  # `import torch._dynamo` -> ImportError
     try:
         from diffusers.models.embeddings import TimestepEmbedding, Timesteps
     finally:
+        importlib.metadata.packages_distributions = packages_distributions
         if "torch._dynamo" in sys.modules and sys.modules["torch._dynamo"] is None:
             del sys.modules["torch._dynamo"]
     return Timesteps, TimestepEmbedding
