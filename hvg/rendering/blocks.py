@@ -61,7 +61,9 @@ class BlockSource:
         found = None
         while True:
             i = index - len(missing)
-            found = self._kept.get(i) or self._load(i)
+            found = self._kept.get(i)
+            if found is None:
+                found = self._load(i)
             if found is not None:
                 break
             missing.append(i)
