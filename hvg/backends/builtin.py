@@ -9,7 +9,7 @@ One block:
    quality preset), progress through `job.on_step`; by default it starts part-way from the block's preview
    animatic (SDEdit, `init="preview"`, `strength`), else from noise alone (`init="noise"`)
 5. cross-frame refinement; across a `smooth` transition, the jump from the previous block's last latent frame
-   eased out over the transition (`ease_into`); decode, uint8 frames; the state for the next block (history at
+   eased out over the transition (`ease_into`) (`sample_latents` stops here); decode, uint8 frames; the state for the next block (history at
    reduced resolution, last noise frame)
 """
 from __future__ import annotations
@@ -127,10 +127,22 @@ class BuiltinBackend:
     def render_block(self, job: BlockJob) -> BlockResult:
         import torch
 
+        from hvg.model.autoencoder import tensor_to_frames
+
+        latents, next_state = self.sample_latents(job)
+        with torch.no_grad():
+            frames = tensor_to_frames(self.loaded.autoencoder.to(job.device or "cpu").decode(latents))
+        return BlockResult(frames=np.ascontiguousarray(frames), state=next_state)
+
+    def sample_latents(self, job: BlockJob):
+        """Steps 1-5 short of decoding: (the block's final latents (1, c, f, h, w) on the job's device, the state
+        for the next block). The decoder's training (`hvg.model.decoder_train.sampled_pairs`) reads these."""
+        import torch
+
         from hvg.lower.conditioning import lower
         from hvg.lower.motion_field import noise_flow
         from hvg.lower.noise import make_noise
-        from hvg.model.autoencoder import frames_to_tensor, tensor_to_frames
+        from hvg.model.autoencoder import frames_to_tensor
         from hvg.model.condition import condition_from_lowered
         from hvg.model.pyramid import compress_history, expand_history
         from hvg.model.sampler import sample_pyramid
@@ -188,13 +200,12 @@ class BuiltinBackend:
                     and state["history_fine"].shape[2]:
                 latents = ease_into(latents, state["history_fine"][:, :, -1:].to(device),
                                     round(span.transition_duration * timeline.fps))
-            frames = tensor_to_frames(autoencoder.decode(latents))
         keep = config.context_frames
         history = compress_history(latents.cpu(), keep, config.history_full_frames)
         next_state = {"history_coarse": history["coarse"], "history_fine": history["fine"],
                       "maps": cond.maps[:, :, -keep:] if keep else cond.maps[:, :, :0], "last_noise": noise[:, -1]}
         next_state = {key: value.detach().float().numpy().copy() for key, value in next_state.items()}
-        return BlockResult(frames=np.ascontiguousarray(frames), state=next_state)
+        return latents, next_state
 
     # --- sizes -----------------------------------------------------------------------------------------------
 
