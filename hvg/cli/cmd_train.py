@@ -23,6 +23,9 @@ def train_command(
     device: Annotated[str, typer.Option(help="cpu, cuda or cuda:N")] = "cpu",
     clips: Annotated[Optional[int], typer.Option(help="synthetic clips to render and cache")] = None,
     seed: Annotated[Optional[int], typer.Option(help="seed of data, initialisation and batches")] = None,
+    late_time_share: Annotated[Optional[float], typer.Option(
+        min=0.0, max=1.0, help="share of samples with flow time uniform on [0.8, 1], the end of the path that "
+                               "renders from the animatic use (default: the preset's)")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="show a progress bar")] = True,
 ) -> None:
     """Train the built-in HST-UNet; writes ONE self-describing checkpoint OUT/PRESET.safetensors.
@@ -40,6 +43,9 @@ def train_command(
     if device.startswith("cuda") and not torch.cuda.is_available():
         fail(f"--device {device} asked for, but this machine has no CUDA GPU", "train with --device cpu")
     chosen = get_preset(preset, steps=steps, clips=clips, seed=seed)
+    if late_time_share is not None:
+        from dataclasses import replace
+        chosen = replace(chosen, objective=replace(chosen.objective, late_time_share=late_time_share))
     folder = out or Path("runs") / preset
     if not resume and (folder / "train_state.pt").exists():
         fail(f"{folder} already holds a training run", "pass --resume to continue it, or --out for a new folder")

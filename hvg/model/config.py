@@ -67,6 +67,10 @@ class ObjectiveConfig:
     low_res_probability: float = 0.3    # pyramid training: share of batches at 1/2 or 1/4 latent resolution
     logit_normal_std: float = 1.0       # flow time t ~ sigmoid(N(0, std))
     warped_noise_probability: float = 0.0   # share of samples whose noise is motion-guided along their flow
+    # share of samples whose t is instead uniform on [late_time_from, 1]: the end of the path, where a render
+    # from the animatic (strength 0.1: t = 0.9) samples, and which the logit-normal draws about 4% of the time
+    late_time_share: float = 0.0
+    late_time_from: float = 0.8
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -4,7 +4,7 @@
 
 With x1 the data latents (b, c, f, h, w), x0 ~ N(0, I) (for a share `warped_noise_probability` of the samples
 motion-guided: N(0, I) in every frame, correlated along the ground-truth motion, as the sampler draws it),
-t ~ sigmoid(N(0, s²)) per sample,
+t ~ sigmoid(N(0, s²)) per sample (a share `late_time_share` uniform on [late_time_from, 1] instead),
 x_t = t x1 + (1 - t) x0 (hvg.model.sampler, t = 0 noise, t = 1 data), v = model(x_t, t, cond) and
 x̂1 = x_t + (1 - t) v the data estimate:
 
@@ -68,8 +68,15 @@ class FlowMatchingObjective:
     # --- sampling the path -----------------------------------------------------------------------------------
 
     def sample_time(self, batch_size: int, generator: torch.Generator) -> torch.Tensor:
-        """t ~ sigmoid(N(0, s²)) (logit-normal, as in SD3): more weight on the middle of the path."""
-        return torch.sigmoid(torch.randn(batch_size, generator=generator) * self.config.logit_normal_std)
+        """t ~ sigmoid(N(0, s²)) (logit-normal, as in SD3): more weight on the middle of the path; for a share
+        `late_time_share` of the samples t ~ U(late_time_from, 1) instead (no extra draws when it is 0, so older
+        runs resume exactly)."""
+        t = torch.sigmoid(torch.randn(batch_size, generator=generator) * self.config.logit_normal_std)
+        share, start = self.config.late_time_share, self.config.late_time_from
+        if share > 0:
+            late = start + (1 - start) * torch.rand(batch_size, generator=generator)
+            t = torch.where(torch.rand(batch_size, generator=generator) < share, late, t)
+        return t
 
     def drop_conditions(self, batch: TrainingBatch, generator: torch.Generator) -> TrainingBatch:
         drop = torch.rand(batch.latents.shape[0], generator=generator) < self.cond_dropout

@@ -147,3 +147,23 @@ def test_training_noise_follows_the_motion_for_its_share_of_samples(share, corre
     correlation = torch.corrcoef(torch.stack([now.flatten(), before.flatten()]))[0, 1].item()
     assert (correlation > 0.8) if correlated else (abs(correlation) < 0.05)
     assert abs(noise.mean().item()) < 0.05 and abs(noise.std().item() - 1.0) < 0.05
+
+
+def test_late_time_share_puts_that_share_of_samples_uniformly_on_the_end_of_the_path():
+    """share 0: exactly the logit-normal draw (older runs resume exactly); share 1: U(0.8, 1) (Kolmogorov-Smirnov);
+    share 0.5: the count in [0.8, 1] is binomial around 0.5 + 0.5 P(logit-normal > 0.8)."""
+    from scipy import stats
+    n = 4000
+
+    def draw(share):
+        objective = FlowMatchingObjective(ObjectiveConfig(late_time_share=share, late_time_from=0.8), tiny_config())
+        return objective.sample_time(n, torch.Generator().manual_seed(0))
+
+    plain = torch.sigmoid(torch.randn(n, generator=torch.Generator().manual_seed(0)))
+    assert torch.equal(draw(0.0), plain)
+    late = draw(1.0)
+    assert late.min() >= 0.8 and stats.kstest(late.numpy(), stats.uniform(0.8, 0.2).cdf).pvalue > 1e-3
+    above = stats.norm.sf(torch.logit(torch.tensor(0.8)).item())          # P(sigmoid(N(0, 1)) > 0.8) ~ 0.082
+    expected = 0.5 + 0.5 * above
+    count = int((draw(0.5) >= 0.8).sum())
+    assert stats.binomtest(count, n, expected).pvalue > 1e-3, (count / n, expected)
