@@ -1,7 +1,9 @@
 """`hvg render`: a program to a video, block by block, with progress, a cache and atomic output."""
 from __future__ import annotations
 
+import sys
 from enum import Enum
+from functools import partial
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -51,14 +53,14 @@ def render(
     cache_dir: Annotated[Optional[Path], typer.Option(help="Where finished blocks are kept (default "
                                                       "$HVG_CACHE_DIR or ~/.cache/hvg).")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
+    watch: Annotated[bool, typer.Option("--watch", "-w", help="Keep running and render again each time the "
+                                        "program is saved: only the edited blocks, with the model kept "
+                                        "loaded. Ctrl-C stops.")] = False,
 ) -> None:
     """Render a program to a video. Finished blocks are cached, so an interrupted render resumes."""
     from hvg.backends import BackendUnavailable
-    from hvg.diagnostics import CompileError
-    from hvg.rendering import RenderSettings, render_scene, sheet_path
-    from hvg.rendering.pipeline import NothingToRender
+    from hvg.rendering import RenderSettings
     from hvg.rendering.cache import default_cache_dir
-    from hvg.video.io import OutputError
 
     if not file.is_file():
         fail(f"{file} does not exist" if not file.exists() else f"{file} is not a file",
@@ -66,9 +68,36 @@ def render(
     output = output or file.with_suffix(".mp4")
     if cache and cache_dir is not None and cache_dir.exists() and not cache_dir.is_dir():
         fail(f"--cache-dir {cache_dir} is a file, not a folder", "give a folder, or leave --cache-dir out")
+    if watch and not cache:
+        fail("--watch re-renders from the block cache, and --no-cache turns it off", "drop --no-cache")
     settings = RenderSettings(backend=backend.value, checkpoint=checkpoint, quality=quality.value, seed=seed,
                               device=device, cache_dir=(cache_dir or default_cache_dir()) if cache else None,
                               backend_options=_model_options(backend, init, strength))
+    if watch:   # one backend for every render, so the model loads once
+        from hvg.backends import load_backend
+        try:
+            settings.backend = load_backend(settings.backend, checkpoint=checkpoint, device=device,
+                                            options=settings.backend_options)
+        except BackendUnavailable as error:
+            fail(str(error), error.hint)
+    render_once = partial(_render_and_report, file, output, settings, cache=cache, preview=preview, quiet=quiet)
+    render_once(force=force, watching=watch)
+    if watch:
+        from hvg.cli.watch import watch_file
+        stderr.print(f"watching {file}: save it to render again (Ctrl-C stops)")
+        watch_file(file, lambda: render_once(force=True, watching=True))
+
+
+def _render_and_report(file: Path, output: Path, settings, *, cache: bool, preview: bool, quiet: bool, force: bool,
+                       watching: bool) -> None:
+    """One render with its progress bar and its one-line report. While watching, a program with errors (or no
+    block) is reported and waited on, not the end of the command."""
+    from hvg.backends import BackendUnavailable
+    from hvg.diagnostics import CompileError
+    from hvg.rendering import render_scene, sheet_path
+    from hvg.rendering.pipeline import NothingToRender
+    from hvg.video.io import OutputError
+
     finished = {"blocks": 0, "total": 0}
 
     def count_finished(bar):
@@ -93,8 +122,14 @@ def render(
              "run the same command again to resume" if cache else "", exit_code=130)
     except CompileError as error:
         _print_diagnostics(error.diagnostics)
+        if watching:
+            stderr.print(f"{file} has errors; nothing was rendered: fix them and save again")
+            return
         fail(f"{file} has errors; nothing was rendered", f"see `hvg check {file}`", exit_code=EXIT_FINDINGS)
     except NothingToRender as error:
+        if watching:
+            stderr.print(f"{file} has no blocks: there is nothing to render ({error.hint})")
+            return
         fail(f"{file} has no blocks: there is nothing to render", error.hint, exit_code=EXIT_FINDINGS)
     except (OutputError, BackendUnavailable) as error:
         fail(str(error), error.hint)
@@ -105,6 +140,8 @@ def render(
                  f"{report.blocks_cached} from cache)")
     if preview:
         stdout.print(f"wrote {sheet_path(report.output)}")
+    if watching:
+        sys.stdout.flush()     # a reader of the pipe sees each render's report as it happens
 
 
 def _checked(file: Path):
