@@ -59,25 +59,31 @@ def edit_block_6(text: str, before: str, after: str) -> str:
     return text[:start] + text[start:].replace(before, after, 1)
 
 
-def edit_rerender(args: list[str], runs: int) -> tuple[float, dict[str, float]]:
-    """(first render, {edit: re-render after that edit of block 6}) with the cache on, median seconds."""
-    firsts, again = [], {name: [] for name in EDITS}
+def edit_trials(runs: int):
+    """For each run and edit: (edit name, before, after, a fresh folder, an environment whose render cache is in
+    it, a copy of the 60 s program in it)."""
     for _ in range(runs):
         for name, (before, after) in EDITS.items():
             with tempfile.TemporaryDirectory() as tmp:
-                env = {**os.environ, "HVG_CACHE_DIR": f"{tmp}/cache"}
                 program = Path(tmp) / "minute.scene"
                 shutil.copy(MINUTE, program)
-                out = Path(tmp) / "out.mp4"
-                t = time.perf_counter()
-                subprocess.run([*HVG, "render", str(program), "-o", str(out), "-q", *args], check=True, env=env,
-                               capture_output=True)
-                firsts.append(time.perf_counter() - t)
-                program.write_text(edit_block_6(program.read_text(), before, after))
-                t = time.perf_counter()
-                subprocess.run([*HVG, "render", str(program), "-o", str(out), "--force", "-q", *args], check=True,
-                               env=env, capture_output=True)
-                again[name].append(time.perf_counter() - t)
+                yield name, before, after, tmp, {**os.environ, "HVG_CACHE_DIR": f"{tmp}/cache"}, program
+
+
+def edit_rerender(args: list[str], runs: int) -> tuple[float, dict[str, float]]:
+    """(first render, {edit: re-render after that edit of block 6}) with the cache on, median seconds."""
+    firsts, again = [], {name: [] for name in EDITS}
+    for name, before, after, tmp, env, program in edit_trials(runs):
+        out = Path(tmp) / "out.mp4"
+        t = time.perf_counter()
+        subprocess.run([*HVG, "render", str(program), "-o", str(out), "-q", *args], check=True, env=env,
+                       capture_output=True)
+        firsts.append(time.perf_counter() - t)
+        program.write_text(edit_block_6(program.read_text(), before, after))
+        t = time.perf_counter()
+        subprocess.run([*HVG, "render", str(program), "-o", str(out), "--force", "-q", *args], check=True,
+                       env=env, capture_output=True)
+        again[name].append(time.perf_counter() - t)
     return statistics.median(firsts), {name: statistics.median(times) for name, times in again.items()}
 
 
@@ -87,28 +93,23 @@ def watch_rerender(args: list[str], runs: int) -> tuple[float, dict[str, float]]
     re-render includes the watcher's polling (up to 2 x 0.1 s)."""
     import signal
     firsts, again = [], {name: [] for name in EDITS}
-    for _ in range(runs):
-        for name, (before, after) in EDITS.items():
-            with tempfile.TemporaryDirectory() as tmp:
-                env = {**os.environ, "HVG_CACHE_DIR": f"{tmp}/cache"}
-                program = Path(tmp) / "minute.scene"
-                shutil.copy(MINUTE, program)
-                t = time.perf_counter()
-                process = subprocess.Popen([*HVG, "render", str(program), "-o", f"{tmp}/out.mp4", "-q", "--watch",
-                                            *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                           env=env)
-                try:
-                    assert "wrote" in process.stdout.readline()
-                    firsts.append(time.perf_counter() - t)
-                    time.sleep(0.3)                           # the watcher has taken the file's first stamp
-                    program.write_text(edit_block_6(program.read_text(), before, after))
-                    t = time.perf_counter()
-                    report = process.stdout.readline()
-                    again[name].append(time.perf_counter() - t)
-                    assert "1 block rendered" in report, report
-                finally:
-                    process.send_signal(signal.SIGINT)
-                    process.wait(timeout=30)
+    for name, before, after, tmp, env, program in edit_trials(runs):
+        t = time.perf_counter()
+        process = subprocess.Popen([*HVG, "render", str(program), "-o", f"{tmp}/out.mp4", "-q", "--watch",
+                                    *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                                   env=env)
+        try:
+            assert "wrote" in process.stdout.readline()
+            firsts.append(time.perf_counter() - t)
+            time.sleep(0.3)                           # the watcher has taken the file's first stamp
+            program.write_text(edit_block_6(program.read_text(), before, after))
+            t = time.perf_counter()
+            report = process.stdout.readline()
+            again[name].append(time.perf_counter() - t)
+            assert "1 block rendered" in report, report
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=30)
     return statistics.median(firsts), {name: statistics.median(times) for name, times in again.items()}
 
 
@@ -124,7 +125,6 @@ def main() -> None:
         return report_rerender(args, ns.runs)
     six_wall, six_peak = measure(SIX, args, ns.runs)
     minute_wall, minute_peak = measure(MINUTE, args, ns.runs)
-    first, again = edit_rerender(args, ns.runs)
     print(f"backend={ns.backend} quality={ns.quality} runs={ns.runs} (medians; cold processes)")
     print(f"| program | wall s | s per video second | peak RSS MiB |")
     print(f"|---|---|---|---|")
@@ -132,10 +132,7 @@ def main() -> None:
     print(f"| 60 s, 12 blocks | {minute_wall:.2f} | {minute_wall / 60:.3f} | {minute_peak:.0f} |")
     print(f"cost per video second, 60 s vs 6 s: {(minute_wall / 60) / (six_wall / 6):.2f}x; "
           f"peak memory: {minute_peak / six_peak:.2f}x")
-    for name, seconds in again.items():
-        print(f"60 s program with cache: first render {first:.2f}s, after a {name} edit of block 6: {seconds:.2f}s "
-              f"({seconds / first:.2f} of the first)")
-    report_watch(args, ns.runs)
+    report_rerender(args, ns.runs)
 
 
 def report_rerender(args: list[str], runs: int) -> None:
