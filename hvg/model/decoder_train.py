@@ -126,6 +126,7 @@ def sampled_pairs(checkpoint, clips: int, seed: int = 0, clip_seconds: float = 3
     from hvg.backends.base import QUALITY_PRESETS, BlockJob
     from hvg.backends.builtin import BuiltinBackend
     from hvg.model.data import training_stream
+    from hvg.rendering.stitch import hands_on_previous
 
     backend = BuiltinBackend(checkpoint, **(backend_options or {}))
     latents, frames = [], []
@@ -133,7 +134,7 @@ def sampled_pairs(checkpoint, clips: int, seed: int = 0, clip_seconds: float = 3
         quality, state = QUALITY_PRESETS[qualities[k % len(qualities)]], None
         for index, span in enumerate(clip.timeline.blocks):
             job = BlockJob(scene=clip.scene, timeline=clip.timeline, block_index=index, quality=quality, seed=k,
-                           previous_state=state if span.transition_in == "smooth" else None)
+                           previous_state=state if hands_on_previous(span) else None)
             drawn, state = backend.sample_latents(job)
             keep = slice(0, span.end_frame - span.start_frame, every)
             latents.append(drawn[0].transpose(0, 1)[keep].float().cpu())

@@ -15,7 +15,7 @@ from hvg.backends.base import Backend, BlockJob, BlockResult, QualityPreset
 from hvg.ir import Scene
 from hvg.rendering.cache import BlockCache
 from hvg.rendering.keys import block_key
-from hvg.rendering.stitch import apply_transition, blends_previous
+from hvg.rendering.stitch import apply_transition, blends_previous, hands_on_previous
 from hvg.world.timeline import Timeline
 
 # (event, block index, blocks in all, step, steps in all): "block" when a block starts, "step" as it renders,
@@ -46,9 +46,7 @@ class BlockSource:
         return keys
 
     def _hands_on(self, index: int) -> bool:
-        # Only a smooth transition hands the previous block on (docs/semantics.md: a cut starts fresh); that is
-        # also what lets block_key chain keys only across smooth transitions.
-        return index > 0 and self.spans[index].transition_in == "smooth"
+        return index > 0 and hands_on_previous(self.spans[index])
 
     def blends_previous(self, index: int) -> bool:
         """Whether block `index`'s frames, transition applied, depend on the previous block's last frame."""

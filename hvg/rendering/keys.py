@@ -15,6 +15,7 @@ import numpy as np
 
 from hvg.backends.base import QualityPreset
 from hvg.ir import Scene, semantic_dump
+from hvg.rendering.stitch import hands_on_previous
 from hvg.world.timeline import Timeline
 
 KEY_VERSION = "3"   # bumped whenever the same inputs would draw other frames (2: pyramid steps, eased seams;
@@ -38,7 +39,7 @@ def block_key(scene: Scene, timeline: Timeline, index: int, *, backend: str, qua
         "size": [timeline.width, timeline.height], "fps": timeline.fps,
         "block": semantic_dump(scene.blocks[index]), "span": {k: v for k, v in span.__dict__.items()},
     }
-    if span.transition_in == "smooth":
+    if hands_on_previous(span):
         header["previous"] = previous_key
     digest.update(json.dumps(header, sort_keys=True, default=str).encode())
     camera = timeline.camera

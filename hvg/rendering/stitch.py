@@ -10,6 +10,12 @@ import numpy as np
 from hvg.world.timeline import BlockSpan
 
 
+def hands_on_previous(span: BlockSpan) -> bool:
+    """Whether the previous block's frames and state are handed to the backend for this block: only across a
+    `smooth` transition (docs/semantics.md: a cut starts fresh). Block keys chain on the same rule."""
+    return span.transition_in == "smooth"
+
+
 def blends_previous(span: BlockSpan) -> bool:
     """Whether the transition into this block reads the previous block's last frame."""
     return span.transition_in == "crossfade" and span.transition_duration > 0
