@@ -84,9 +84,14 @@ def test_sampled_pairs_are_the_backends_latents_beside_each_blocks_own_frames(tm
     assert pairs.latents.shape[-1] * config.patch == pairs.frames.shape[-1]
     assert pairs.frames.dtype == torch.uint8
     torch.testing.assert_close(pairs.latents, again.latents, rtol=0, atol=0)     # seeded: the same draw
-    # every other frame of each block, from the block's first: brightness 0, 2, 4, ... restarting per block
+    # every other frame of each block, counted from the block's own first frame (the stand-in's brightness is the
+    # frame's index in its clip)
     brightness = pairs.frames[:, 0, 0, 0].tolist()
     assert brightness[0] == 0 and all(b % 2 == 0 for b in brightness)
+    from hvg.model.data import training_stream
+    expected = [f % 200 for clip in training_stream(0, 2, 1.0, _stand_in_renderer)
+                for span in clip.timeline.blocks for f in range(span.start_frame, span.end_frame, 2)]
+    assert brightness == expected
 
 
 def test_a_decoder_from_another_latent_space_is_refused(tmp_path):
