@@ -26,6 +26,9 @@ def train_command(
     late_time_share: Annotated[Optional[float], typer.Option(
         min=0.0, max=1.0, help="share of samples with flow time uniform on [0.8, 1], the end of the path that "
                                "renders from the animatic use (default: the preset's)")] = None,
+    init_from: Annotated[Optional[Path], typer.Option(
+        help="start from this checkpoint's weights instead of a fresh network; a checkpoint of the preset's "
+             "architecture with fewer latent channels is widened to the preset's (docs/model.md)")] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="show a progress bar")] = True,
 ) -> None:
     """Train the built-in HST-UNet; writes ONE self-describing checkpoint OUT/PRESET.safetensors.
@@ -49,9 +52,19 @@ def train_command(
     folder = out or Path("runs") / preset
     if not resume and (folder / "train_state.pt").exists():
         fail(f"{folder} already holds a training run", "pass --resume to continue it, or --out for a new folder")
-    from hvg.model.train import train
-    result = train(chosen, folder, resume=resume, device=device, progress=progress,
-                   command="hvg " + " ".join(sys.argv[1:]), log=lambda m: stderr.print(m))
+    init = None
+    if init_from is not None:
+        from hvg.model.checkpoint import CheckpointError, load_checkpoint
+        try:
+            init = load_checkpoint(init_from)
+        except CheckpointError as error:
+            fail(str(error), error.hint)
+    from hvg.model.train import InitMismatch, train
+    try:
+        result = train(chosen, folder, resume=resume, device=device, progress=progress, init=init,
+                       command="hvg " + " ".join(sys.argv[1:]), log=lambda m: stderr.print(m))
+    except InitMismatch as error:
+        fail(str(error), error.hint)
     last = result.losses[-1] if result.losses else {}
     stderr.print(f"trained {result.steps} steps in {result.wall_seconds:.0f} s; last losses: "
                  + ", ".join(f"{k} {v:.4f}" for k, v in last.items() if k not in ("step", "wall_seconds")))

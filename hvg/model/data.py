@@ -45,11 +45,15 @@ def clip_frames(clip) -> torch.Tensor:
     return rearrange(torch.as_tensor(np.asarray(clip.frames)).float() / 127.5 - 1.0, "n h w c -> n c h w")
 
 
-def fit_latent_space(clips, config: ModelConfig, max_frames: int = 2000) -> PatchPCA:
-    """PatchPCA fitted on (a subsample of) the clips' frames."""
+def fit_latent_space(clips, config: ModelConfig, max_frames: int = 2000, base: PatchPCA | None = None) -> PatchPCA:
+    """PatchPCA fitted on (a subsample of) the clips' frames; with `base`, `base` extended to the config's
+    channels (`hvg.model.widen.extend_latent_space`)."""
     frames = torch.cat([clip_frames(c) for c in clips])
     if len(frames) > max_frames:
         frames = frames[torch.linspace(0, len(frames) - 1, max_frames).long()]
+    if base is not None:
+        from hvg.model.widen import extend_latent_space
+        return extend_latent_space(base, frames, config.latent_channels)
     return PatchPCA(config.latent_channels, config.patch).fit(frames)
 
 
@@ -128,9 +132,12 @@ def training_stream(seed: int, clips: int, clip_seconds: float, renderer=None):
     return SyntheticClips(seed, config=program, renderer=renderer or preview_renderer(), length=clips)
 
 
-def build_latent_clips(preset, renderer=None, fit_clips: int = 64, log=None) -> tuple[list[CachedClip], PatchPCA]:
+def build_latent_clips(preset, renderer=None, fit_clips: int = 64, log=None,
+                       base: PatchPCA | None = None) -> tuple[list[CachedClip], PatchPCA]:
     """Render `preset.train.clips` synthetic clips (seed `preset.train.seed`), fit the latent space on the first
-    `fit_clips`, and cache every clip. `renderer`: the preview renderer unless given (tests pass a stand-in)."""
+    `fit_clips`, and cache every clip. `renderer`: the preview renderer unless given (tests pass a stand-in).
+    `base`: a trained model's latent space to keep as the first channels (`hvg.model.widen`); only the channels
+    the preset adds to it are fitted."""
     train, config = preset.train, preset.model
     stream = training_stream(train.seed, train.clips, train.clip_seconds, renderer)
     projection = model_layout_projection(config)
@@ -140,7 +147,7 @@ def build_latent_clips(preset, renderer=None, fit_clips: int = 64, log=None) -> 
             pending.append(clip)
             if len(pending) < min(fit_clips, train.clips):
                 continue
-            autoencoder = fit_latent_space(pending, config)
+            autoencoder = fit_latent_space(pending, config, base=base)
             cached += [cache_clip(c, autoencoder, config, projection) for c in pending]
             pending = []
         else:

@@ -75,22 +75,67 @@ def distributed() -> tuple[int, int]:
 # =============================================================================================================
 
 
-def load_or_build_cache(preset: Preset, out_dir: Path, renderer=None, log=print):
-    """The cached clips and latent space for this preset's data settings; built and saved when missing."""
+def load_or_build_cache(preset: Preset, out_dir: Path, renderer=None, log=print, base=None):
+    """The cached clips and latent space for this preset's data settings; built and saved when missing.
+    `base`: the latent space (PatchPCA) of the checkpoint training starts from, kept as the first channels."""
     train, config = preset.train, preset.model
     key = {"seed": train.seed, "clips": train.clips, "clip_seconds": train.clip_seconds,
            "latent_channels": config.latent_channels, "patch": config.patch,
            "layout_embed_proj": config.layout_embed_proj, "vector_dim": config.vector_dim}
+    if base is not None:
+        key["latent_base"] = _tensor_digest(base.components)
     path = out_dir / CACHE_FILE
     if path.exists():
         cached = torch.load(path, weights_only=False)
         if cached.get("key") == key:
             return cached["clips"], cached["autoencoder"]
     started = time.time()
-    clips, autoencoder = build_latent_clips(preset, renderer=renderer)
+    clips, autoencoder = build_latent_clips(preset, renderer=renderer, base=base)
     torch.save({"key": key, "clips": clips, "autoencoder": autoencoder}, path)
     log(f"cached {len(clips)} clips in {time.time() - started:.0f} s -> {path}")
     return clips, autoencoder
+
+
+def _tensor_digest(tensor: torch.Tensor) -> str:
+    import hashlib
+    return hashlib.sha256(tensor.detach().cpu().contiguous().numpy().tobytes()).hexdigest()[:16]
+
+
+class InitMismatch(ValueError):
+    hint = "start from a checkpoint of the same preset (only the latent channels may grow), or train from scratch"
+
+
+def latent_pca(autoencoder):
+    """The PatchPCA of a checkpoint's latent space (with or without its learned decoder)."""
+    from hvg.model.decoder import LatentSpace
+    return autoencoder.pca if isinstance(autoencoder, LatentSpace) else autoencoder
+
+
+def check_init(preset: Preset, init) -> None:
+    """An InitMismatch unless checkpoint `init` is the preset's architecture with as many latent channels or
+    fewer (checked before any data is rendered)."""
+    from dataclasses import replace
+    wanted, have = preset.model, init.config
+    if replace(have, latent_channels=wanted.latent_channels) != wanted or have.latent_channels > wanted.latent_channels:
+        raise InitMismatch(f"the checkpoint's model ({have.latent_channels} latent channels, channels "
+                           f"{list(have.channels)}) is not the preset `{preset.name}`'s ({wanted.latent_channels} "
+                           f"latent channels, channels {list(wanted.channels)}) or a narrower one")
+
+
+def initial_model(preset: Preset, init) -> HSTUNet:
+    """The network training starts from. `init`: a LoadedCheckpoint, or None for a fresh network. A checkpoint of
+    the preset's architecture with fewer latent channels is widened (`hvg.model.widen`); any other difference is
+    an InitMismatch."""
+    from hvg.model.widen import widen_model
+    if init is None:
+        return HSTUNet(preset.model)
+    check_init(preset, init)
+    wanted, have = preset.model, init.config
+    if have.latent_channels < wanted.latent_channels:
+        return widen_model(init.model, wanted.latent_channels)
+    model = HSTUNet(wanted)
+    model.load_state_dict(init.model.state_dict())
+    return model
 
 
 # =============================================================================================================
@@ -124,9 +169,11 @@ def pyramid_factor(generator: torch.Generator, probability: float, grid: int) ->
 
 
 def train(preset: Preset, out_dir: str | Path, *, resume: bool = False, device: str = "cpu",
-          progress: bool = True, renderer=None, data=None, command: str | None = None, log=print) -> TrainResult:
+          progress: bool = True, renderer=None, data=None, command: str | None = None, log=print,
+          init=None) -> TrainResult:
     """Train `preset` into `out_dir`. `data`: (cached clips, latent space) to use instead of rendering them
-    (tests); `renderer`: a stand-in for the preview renderer."""
+    (tests); `renderer`: a stand-in for the preview renderer. `init`: a LoadedCheckpoint to start from instead
+    of a fresh network (a fine-tune; widened when the preset has more latent channels, `initial_model`)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     rank, world = distributed()
@@ -136,14 +183,17 @@ def train(preset: Preset, out_dir: str | Path, *, resume: bool = False, device: 
     main_process = rank == 0
     log = log if main_process else (lambda *a, **k: None)
 
-    # 1. data
-    clips, autoencoder = data if data is not None else load_or_build_cache(preset, out_dir, renderer, log)
+    # 1. data (with an `init` checkpoint: its latent space as the first channels)
+    if init is not None:
+        check_init(preset, init)
+    base = None if init is None else latent_pca(init.autoencoder)
+    clips, autoencoder = data if data is not None else load_or_build_cache(preset, out_dir, renderer, log, base)
     windows = training_windows(clips, tc.frames)
     grid = clips[0].latents.shape[-1]
 
     # 2. model, optimizer, EMA
     seed_everything(tc.seed)
-    model = HSTUNet(preset.model).to(device)
+    model = initial_model(preset, init).to(device)
     objective = FlowMatchingObjective(preset.objective, preset.model)
     optimizer = torch.optim.AdamW(model.parameters(), lr=tc.lr, weight_decay=tc.weight_decay)
     from diffusers.training_utils import EMAModel
@@ -182,6 +232,10 @@ def train(preset: Preset, out_dir: str | Path, *, resume: bool = False, device: 
                    "processes": world, "clips": len(clips), "parameters": model.num_parameters(),
                    "torch": torch.__version__, "command": command or " ".join(sys.argv),
                    "final": final, "losses": losses[-200:]}
+        if init is not None:     # what the run started from, so the file tells its whole history
+            summary["init_from"] = {"sha256": init.sha256, "latent_channels": init.config.latent_channels,
+                                    "training": {k: v for k, v in init.metadata.get("training", {}).items()
+                                                 if k != "losses"}}
         path = save_checkpoint(out_dir / f"{preset.name}.safetensors", model, autoencoder,
                                objective_config=preset.objective.to_dict(), train_config=tc.to_dict(),
                                training=summary)

@@ -7,7 +7,7 @@ from hvg.cli.main import main
 def test_unknown_preset_is_a_usage_error_with_the_choices(capsys):
     assert main(["train", "--preset", "huge"]) == 2
     err = capsys.readouterr().err
-    assert "no preset `huge`" in err and "tiny, small, base" in err and "Traceback" not in err
+    assert "no preset `huge`" in err and "tiny, small, small32, base" in err and "Traceback" not in err
 
 
 def test_zero_steps_is_a_usage_error(capsys):
@@ -19,3 +19,16 @@ def test_an_existing_run_needs_resume(tmp_path, capsys):
     (tmp_path / "train_state.pt").write_bytes(b"")
     assert main(["train", "--preset", "tiny", "--out", str(tmp_path)]) == 2
     assert "--resume" in capsys.readouterr().err
+
+
+def test_init_from_a_checkpoint_of_another_architecture_fails_before_any_data_is_made(tmp_path, capsys):
+    from hvg.model.autoencoder import PatchPCA
+    from hvg.model.checkpoint import save_checkpoint
+    from tests.model.helpers import tiny_model
+    model = tiny_model()
+    source = save_checkpoint(tmp_path / "tiny.safetensors", model, PatchPCA(model.config.latent_channels, 8))
+    assert main(["train", "--preset", "small32", "--out", str(tmp_path / "run"), "--init-from", str(source),
+                 "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "is not the preset `small32`'s" in err and "Traceback" not in err
+    assert not (tmp_path / "run" / "data_cache.pt").exists()
