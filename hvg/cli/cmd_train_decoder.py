@@ -24,6 +24,12 @@ def train_decoder_command(
     start_from: Annotated[Optional[Path], typer.Option(
         help="fine-tune the decoder of this checkpoint (same latent space) instead of starting afresh")] = None,
     lr: Annotated[float, typer.Option(min=0.0, help="peak learning rate (one-cycle)")] = 2e-3,
+    width: Annotated[Optional[int], typer.Option(
+        min=16, help="channels at the latent grid, halved at each upsampling [default: 64]")] = None,
+    blocks: Annotated[Optional[int], typer.Option(
+        min=0, help="residual blocks at the latent grid [default: 2]")] = None,
+    edge_weight: Annotated[float, typer.Option(
+        min=0.0, help="weight of the edge term (L1 between neighbouring-pixel differences) beside L1")] = 0.0,
     force: Annotated[bool, typer.Option("--force", help="overwrite OUT if it exists")] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress", help="show a progress bar")] = True,
 ) -> None:
@@ -46,9 +52,16 @@ def train_decoder_command(
             read_metadata(start_from)
         except CheckpointError as error:
             fail(str(error), error.hint)
+    if start_from is not None and (width is not None or blocks is not None):
+        fail("--width and --blocks set the size of a new decoder; --start-from fine-tunes one of its own size",
+             "drop --width and --blocks, or --start-from")
+    from hvg.model.decoder import DecoderConfig
     from hvg.model.decoder_train import DecoderMismatch, DecoderTraining, add_decoder
     from hvg.model.train import progress_bar
-    settings = DecoderTraining(steps=steps, seed=seed, lr=lr, sampled_share=sampled_share if sampled_clips else 0.0)
+    defaults = DecoderConfig()
+    config = DecoderConfig(width=width or defaults.width, blocks=defaults.blocks if blocks is None else blocks)
+    settings = DecoderTraining(steps=steps, seed=seed, lr=lr, sampled_share=sampled_share if sampled_clips else 0.0,
+                               edge_weight=edge_weight)
     bar = progress_bar(progress, steps, 0)
     with bar:
         task = bar.add_task("decoder", total=steps, loss=float("nan"))
@@ -56,6 +69,7 @@ def train_decoder_command(
         try:
             path, result = add_decoder(
                 checkpoint, out, settings, clips=clips, sampled_clips=sampled_clips, start_from=start_from,
+                config=None if start_from is not None else config,
                 command="hvg " + " ".join(sys.argv[1:]),
                 on_clip=lambda done: bar.update(clips_task, completed=done),
                 on_step=lambda step, loss: bar.update(task, completed=step, loss=loss))

@@ -32,6 +32,7 @@ class DecoderTraining:
     lr: float = 2e-3
     seed: int = 0
     sampled_share: float = 0.0     # share of each batch from `sampled_pairs` (when given)
+    edge_weight: float = 0.0       # weight of the gradient-difference term (`edge_loss`) beside L1
 
 
 @dataclass
@@ -86,11 +87,13 @@ def train_decoder(frames: torch.Tensor, autoencoder: PatchPCA, settings: Decoder
             linear = autoencoder.decode(latents)
         decoded = decoder(latents, linear)
         loss = F.l1_loss(decoded, video)
+        if settings.edge_weight:
+            loss = loss + settings.edge_weight * edge_loss(decoded, video)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         schedule.step()
-        running.append((loss.item(), F.l1_loss(linear, video).item()))
+        running.append((F.l1_loss(decoded, video).item(), F.l1_loss(linear, video).item()))
         if on_step is not None:
             on_step(step, loss.item())
         if step % 50 == 0 or step == settings.steps:
@@ -100,6 +103,16 @@ def train_decoder(frames: torch.Tensor, autoencoder: PatchPCA, settings: Decoder
     result.wall_seconds = time.perf_counter() - started
     decoder.eval()
     return result
+
+
+def edge_loss(decoded: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """Mean L1 between the images' differences of neighbouring pixels, down and across (the gradient difference
+    loss of Mathieu et al. 2016): L1 alone lets a decoder blur an edge that a colour threshold then cuts in the
+    wrong place; this term asks for the step itself."""
+    def steps(x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        return x[..., 1:, :] - x[..., :-1, :], x[..., :, 1:] - x[..., :, :-1]
+    (down, across), (down_target, across_target) = steps(decoded), steps(target)
+    return F.l1_loss(down, down_target) + F.l1_loss(across, across_target)
 
 
 def _sampled_crops(pairs: SampledPairs, count: int, crop: int, patch: int, generator: torch.Generator):
@@ -156,7 +169,8 @@ def training_frames(clips: int, seed: int = 0, every: int = 3, clip_seconds: flo
 
 
 def add_decoder(source, target, settings: DecoderTraining, *, clips: int = 160, every: int = 3,
-                sampled_clips: int = 0, start_from=None, command: str | None = None,
+                sampled_clips: int = 0, start_from=None, config: DecoderConfig | None = None,
+                command: str | None = None,
                 on_step: Callable[[int, float], None] | None = None, on_clip: Callable[[int], None] | None = None,
                 renderer=None) -> tuple[object, DecoderResult]:
     """Train a decoder for the latent space of checkpoint `source` on the frames of its training stream and
@@ -165,7 +179,8 @@ def add_decoder(source, target, settings: DecoderTraining, *, clips: int = 160, 
 
     `sampled_clips`: also render that many training clips with `source`'s own model (`sampled_pairs`) and give
     them `settings.sampled_share` of each batch. `start_from`: a checkpoint (`source` itself, or an earlier one of
-    the same latent space) whose decoder to fine-tune; its training record is kept under "previous"."""
+    the same latent space) whose decoder to fine-tune; its training record is kept under "previous". `config`:
+    the new decoder's size (`DecoderConfig`'s width and blocks; the latent channels and patch are the file's)."""
     from hvg.model.checkpoint import load_checkpoint, save_checkpoint
     from hvg.model.decoder import LatentSpace
 
@@ -177,7 +192,9 @@ def add_decoder(source, target, settings: DecoderTraining, *, clips: int = 160, 
     frames = training_frames(clips, stream[0], every, stream[1], renderer)
     pairs = sampled_pairs(source, sampled_clips, *stream, renderer=renderer, on_clip=on_clip) \
         if sampled_clips else None
-    result = train_decoder(frames, pca, settings, on_step=on_step, pairs=pairs,
+    if config is not None:
+        config = DecoderConfig(pca.latent_channels, pca.patch, config.width, config.blocks)
+    result = train_decoder(frames, pca, settings, config=config, on_step=on_step, pairs=pairs,
                            start=None if start is None else start[0])
     final = result.losses[-1] if result.losses else {}
     summary = {"steps": settings.steps, "wall_seconds": round(result.wall_seconds, 1), "clips": clips,

@@ -117,3 +117,46 @@ def test_train_decoder_writes_a_new_checkpoint_and_refuses_to_overwrite(tmp_path
     assert main(arguments) == 2
     assert "already exists" in capsys.readouterr().err
     assert main(["train-decoder", str(tmp_path / "missing.safetensors"), "-o", str(tmp_path / "x.safetensors")]) == 2
+
+
+def test_the_edge_term_is_zero_for_equal_images_and_measures_a_blurred_step():
+    """`edge_loss` compares neighbouring-pixel differences: an image against itself or a shifted-brightness copy
+    scores 0 (the same steps), a blurred step loses exactly what the blur took from the step."""
+    from hvg.model.decoder_train import edge_loss
+    step = torch.zeros(1, 3, 1, 8, 8)
+    step[..., 4:] = 1.0                                  # one vertical edge of height 1 across 8 rows
+    assert edge_loss(step, step).item() == 0.0
+    assert edge_loss(step + 0.25, step).item() == 0.0              # 0.25 and 1.25 are exact in binary
+    blurred = step.clone()
+    blurred[..., 3], blurred[..., 4] = 1 / 3, 2 / 3       # the same ramp spread over three pixel steps
+    # across: target differences (0, 0, 0, 1, 0, 0, 0) per row, blurred (0, 0, 1/3, 1/3, 1/3, 0, 0): L1 = 4/3 / 7
+    assert abs(edge_loss(blurred, step).item() - (4 / 3) / 7) < 1e-6
+
+
+def test_the_edge_weight_changes_training_and_zero_leaves_it_as_before():
+    frames = _shapes()
+    pca = _pca(frames)
+    plain = train_decoder(frames, pca, DecoderTraining(steps=3, batch_size=4, crop=16)).decoder
+    zero = train_decoder(frames, pca, DecoderTraining(steps=3, batch_size=4, crop=16, edge_weight=0.0)).decoder
+    edged = train_decoder(frames, pca, DecoderTraining(steps=3, batch_size=4, crop=16, edge_weight=1.0)).decoder
+    weights = [torch.cat([p.flatten() for p in d.parameters()]) for d in (plain, zero, edged)]
+    assert torch.equal(weights[0], weights[1])
+    assert not torch.allclose(weights[0], weights[2])
+
+
+def test_train_decoder_sizes_a_new_decoder_and_refuses_a_size_for_a_fine_tune(tmp_path, capsys):
+    from hvg.cli.main import main
+    config = PRESETS["tiny"].model
+    source = save_checkpoint(tmp_path / "tiny.safetensors", HSTUNet(config), PatchPCA(config.latent_channels,
+                                                                                        config.patch))
+    out = tmp_path / "wide.safetensors"
+    assert main(["train-decoder", str(source), "-o", str(out), "--steps", "2", "--clips", "1", "--no-progress",
+                 "--width", "32", "--blocks", "1", "--edge-weight", "0.5"]) == 0
+    assert read_metadata(out)["decoder_config"] == {**DecoderConfig(config.latent_channels, config.patch, 32, 1).to_dict()}
+    assert read_metadata(out)["decoder_training"]["settings"]["edge_weight"] == 0.5
+    decoder = load_checkpoint(out).autoencoder.decoder
+    assert decoder.config.width == 32 and len(decoder.body) == 1
+    capsys.readouterr()
+    assert main(["train-decoder", str(source), "-o", str(tmp_path / "x.safetensors"), "--start-from", str(out),
+                 "--width", "48"]) == 2
+    assert "--start-from" in capsys.readouterr().err
