@@ -1,6 +1,7 @@
 """Benchmarks of the built-in model: latent-space reconstruction, sampling cost (pyramid vs full resolution).
 
     .venv/bin/python benchmarks/bench_model.py latent --clips 16          # PSNR of PatchPCA by channel count
+    .venv/bin/python benchmarks/bench_model.py latent-iou --suite DIR     # control the latent code alone keeps
     .venv/bin/python benchmarks/bench_model.py sample --runs 5            # seconds per 12-frame block
     .venv/bin/python benchmarks/bench_model.py render --programs 01,08,18 # PSNR vs the preview, noise vs animatic
     .venv/bin/python benchmarks/bench_model.py all
@@ -34,6 +35,38 @@ def bench_latent(clips: int, seed: int = 7) -> str:
                   for v in held_out]
         rows.append(f"| {channels} | {192 / channels:.0f}x | {np.mean(scores):.2f} |")
     return f"PatchPCA on {len(rendered)} preview clips (fit on {split}, scored on the rest)\n\n" + "\n".join(rows)
+
+
+def bench_latent_iou(suite: str, channels=(16, 24, 32, 48)) -> str:
+    """Mean IoU of each suite program's animatic passed through PatchPCA of each width and back (linear decode, no
+    model): the ceiling a latent space puts on control. Fitted as `hvg train` fits it (first 64 training clips)."""
+    from pathlib import Path
+
+    from hvg.evaluate.cli_support import compile_program
+    from hvg.evaluate.pipeline import evaluate_video, plan_from_scene
+    from hvg.model.autoencoder import PatchPCA, frames_to_tensor, tensor_to_frames
+    from hvg.model.data import clip_frames, training_stream
+    from hvg.rendering import RenderSettings, render
+    frames = torch.cat([clip_frames(c) for c in training_stream(0, 64, 3.0)])
+    frames = frames[torch.linspace(0, len(frames) - 1, 2000).long()]
+    codes = {n: PatchPCA(n).fit(frames) for n in channels}
+    scores = {n: [] for n in ("animatic", *channels)}
+    for program in sorted(Path(suite).glob("*.scene")):
+        scene = compile_program(program)
+        plan = plan_from_scene(scene)
+        animatic = render(scene, settings=RenderSettings(backend="preview", cache_dir=None))
+        videos = {"animatic": animatic}
+        with torch.no_grad():
+            videos |= {n: tensor_to_frames(code.decode(code.encode(frames_to_tensor(animatic))))
+                       for n, code in codes.items()}
+        for name, video in videos.items():
+            control = evaluate_video(plan, video).summary["control"]
+            scores[name].append((control["mean_iou"], control["share_iou_50"]))
+    rows = ["| video | mean IoU | IoU >= 0.5 |", "|---|---|---|"]
+    for name, values in scores.items():
+        label = name if name == "animatic" else f"animatic through {name}-channel PatchPCA"
+        rows.append(f"| {label} | {np.nanmean([v[0] for v in values]):.3f} | {np.nanmean([v[1] for v in values]):.1%} |")
+    return f"{len(scores['animatic'])} programs of {suite}\n\n" + "\n".join(rows)
 
 
 def bench_sample(runs: int, checkpoint: str | None, frames: int = 12, steps: int = 16) -> str:
@@ -111,7 +144,8 @@ def bench_render(checkpoint: str | None, programs: list[str], quality: str = "dr
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("latent", "sample", "render", "all"))
+    parser.add_argument("what", choices=("latent", "latent-iou", "sample", "render", "all"))
+    parser.add_argument("--suite", default="benchmarks/suite", help="folder of .scene programs for `latent-iou`")
     parser.add_argument("--programs", default="01,08,18", help="suite programs (file-name parts) for `render`")
     parser.add_argument("--clips", type=int, default=16)
     parser.add_argument("--runs", type=int, default=5)
@@ -120,6 +154,8 @@ def main() -> None:
     torch.manual_seed(0)
     if args.what in ("latent", "all"):
         print(bench_latent(args.clips), "\n")
+    if args.what == "latent-iou":
+        print(bench_latent_iou(args.suite), "\n")
     if args.what in ("sample", "all"):
         print(bench_sample(args.runs, args.checkpoint), "\n")
     if args.what in ("render", "all"):

@@ -5,7 +5,7 @@ import torch
 
 from hvg.backends import shipped_checkpoint
 from hvg.model.checkpoint import load_checkpoint, read_metadata
-from hvg.model.config import PRESETS
+from hvg.model.config import PRESETS, ModelConfig
 
 
 def test_the_shipped_checkpoint_is_small_and_describes_itself():
@@ -14,7 +14,9 @@ def test_the_shipped_checkpoint_is_small_and_describes_itself():
     total = sum(p.stat().st_size for p in path.parent.glob("*.safetensors"))
     assert total <= 30 * 2 ** 20
     metadata = read_metadata(path)
-    assert metadata["model_config"]["channels"] == list(PRESETS["small"].model.channels)
+    # the small32 preset: small's network on a 32-channel latent space (widened from a small run, docs/model.md)
+    assert ModelConfig.from_dict(metadata["model_config"]) == PRESETS["small32"].model
+    assert metadata["training"]["init_from"]["latent_channels"] == PRESETS["small"].model.latent_channels
     assert metadata["training"]["steps"] >= 1000 and metadata["training"]["losses"]
     assert metadata["vocabulary"]["styles"][0] == "flat"
 
@@ -52,7 +54,9 @@ def test_the_shipped_decoder_beats_the_linear_one_on_unseen_frames():
     with torch.no_grad():
         latents = space.encode(video)
         noisy = latents + 0.1 * torch.randn(latents.shape, generator=torch.Generator().manual_seed(0))
-        for code, gain in ((latents, 0.95), (noisy, 0.85)):    # measured: 0.91 and about 0.7 of the linear L1
+        # measured (32 channels, session 5): 0.955 and 0.65 of the linear L1; the wider code leaves the decoder
+        # less to add on clean latents (16 channels: 0.91), the noisy ones are where it earns its keep
+        for code, gain in ((latents, 0.98), (noisy, 0.8)):
             learned = (space.decode(code) - video).abs().mean(dim=(0, 1, 3, 4))     # per frame
             linear = (space.pca.decode(code) - video).abs().mean(dim=(0, 1, 3, 4))
             assert (learned < linear).float().mean() >= 0.9 and learned.mean() < gain * linear.mean()
