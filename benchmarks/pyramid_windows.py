@@ -1,7 +1,7 @@
 """Pyramid stage windows from noise: the suite's control and render time when the 3-stage plan's stage ends and
-step counts are changed (an exploration for issue 6's "pyramid at equal control"; the shipped plan is `base`).
+step counts are changed (an exploration for issue 6's "pyramid at equal control"; the shipped plan is `shipped`).
 
-    .venv/bin/python benchmarks/pyramid_windows.py base early coarse
+    .venv/bin/python benchmarks/pyramid_windows.py thirds earliest shipped between
 
 Each variant swaps `stage_plan` in the sampler for the run (nothing in hvg changes), renders every suite program
 with `builtin:init=noise` at the standard preset (cache off) and prints mean IoU, the share of entity-frames with
@@ -17,9 +17,12 @@ import numpy as np
 
 SUITE = Path(__file__).resolve().parents[1] / "benchmarks" / "suite"
 VARIANTS = {                      # stage ends (coarsest first), steps per stage; 16 steps in all
-    "base": ((1 / 3, 2 / 3, 1.0), (6, 5, 5)),     # the shipped plan (hvg.model.pyramid.stage_plan)
-    "early": ((0.2, 0.4, 1.0), (6, 5, 5)),        # full resolution from t = 0.25 instead of 0.5
-    "coarse": ((1 / 3, 2 / 3, 1.0), (8, 5, 3)),   # more of the steps at low resolution
+    "shipped": ((0.1, 0.3, 1.0), (6, 5, 5)),      # hvg.model.pyramid.stage_plan since session 5
+    "thirds": ((1 / 3, 2 / 3, 1.0), (6, 5, 5)),   # the plan until session 5: full resolution from t = 0.5
+    "early": ((0.2, 0.4, 1.0), (6, 5, 5)),        # full resolution from t = 0.25
+    "between": ((0.1, 0.25, 1.0), (6, 5, 5)),     # from t = 0.14
+    "earliest": ((0.05, 0.15, 1.0), (6, 5, 5)),   # from t = 0.08
+    "coarse": ((1 / 3, 2 / 3, 1.0), (8, 5, 3)),   # thirds, more of the steps at low resolution
 }
 
 

@@ -18,8 +18,9 @@ from hvg.ir import Scene, semantic_dump
 from hvg.rendering.stitch import hands_on_previous
 from hvg.world.timeline import Timeline
 
-KEY_VERSION = "3"   # bumped whenever the same inputs would draw other frames (2: pyramid steps, eased seams;
-                    # 3: refinement off by default, so a key without a refine switch means another thing)
+KEY_VERSION = "4"   # bumped whenever the same inputs would draw other frames (2: pyramid steps, eased seams;
+                    # 3: refinement off by default, so a key without a refine switch means another thing;
+                    # 4: pyramid stages end at 0.1, 0.3, 1 instead of thirds)
 
 
 def _update_arrays(digest, arrays) -> None:

@@ -87,6 +87,15 @@ def test_stage_plan_covers_the_path_and_the_pyramid_is_cheaper():
     assert pyramid_cost(16, 3) < 0.45 and pyramid_cost(16, 1) == 1.0
 
 
+def test_the_coarse_stages_hold_only_the_first_thirty_percent_of_the_path():
+    """Stage ends 0.1, 0.3, 1 (3 stages) and 0.3, 1 (2): full resolution from t = 0.176, where the layout forms
+    (docs/model.md); each coarse stage ends at a third of the next one's end."""
+    from hvg.model.pyramid import stage_ends
+    assert stage_ends(3) == [0.1, 0.3, 1.0] and stage_ends(2) == [0.3, 1.0] and stage_ends(1) == [1.0]
+    for stages in (2, 3):
+        assert stage_plan(16, stages)[-1].start == pytest.approx(0.3 / 1.7)      # jump_time(0.3) = 0.3 / (2 - 0.3)
+
+
 @pytest.mark.parametrize("steps, stages, counts", [(16, 3, [6, 5, 5]), (8, 3, [3, 3, 2]), (32, 2, [16, 16]),
                                                    (3, 3, [1, 1, 1]), (2, 3, [1, 1])])
 def test_every_stage_gets_the_same_steps_and_the_coarsest_the_remainder(steps, stages, counts):
