@@ -89,6 +89,9 @@ def load_or_build_cache(preset: Preset, out_dir: Path, renderer=None, log=print,
         cached = torch.load(path, weights_only=False)
         if cached.get("key") == key:
             return cached["clips"], cached["autoencoder"]
+        if cached.get("key", {}).get("latent_base") != key.get("latent_base"):   # not a cache to silently replace
+            raise InitMismatch(f"{path} was made for a run started from another checkpoint (--init-from)",
+                               hint="pass the same --init-from as the run that made it, or use a new --out")
     started = time.time()
     clips, autoencoder = build_latent_clips(preset, renderer=renderer, base=base)
     torch.save({"key": key, "clips": clips, "autoencoder": autoencoder}, path)
@@ -102,7 +105,10 @@ def _tensor_digest(tensor: torch.Tensor) -> str:
 
 
 class InitMismatch(ValueError):
-    hint = "start from a checkpoint of the same preset (only the latent channels may grow), or train from scratch"
+    def __init__(self, message: str, hint: str = "start from a checkpoint of the same preset (only the latent "
+                                                 "channels may grow), or train from scratch"):
+        super().__init__(message)
+        self.hint = hint
 
 
 def latent_pca(autoencoder):

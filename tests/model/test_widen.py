@@ -104,3 +104,14 @@ def test_init_from_a_missing_file_is_a_clear_error(tmp_path, capsys):
     assert main(["train", "--preset", "tiny", "--out", str(tmp_path / "run"), "--init-from",
                  str(tmp_path / "missing.safetensors"), "--no-progress"]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_a_data_cache_made_from_another_starting_checkpoint_is_refused_not_replaced(tmp_path):
+    from hvg.model.train import CACHE_FILE, InitMismatch, load_or_build_cache
+    preset = tiny_preset()
+    clips, pca = fake_clips(preset.model)
+    torch.save({"key": {"latent_base": "0123456789abcdef"}, "clips": clips, "autoencoder": pca}, tmp_path / CACHE_FILE)
+    before = (tmp_path / CACHE_FILE).read_bytes()
+    with pytest.raises(InitMismatch, match="another checkpoint") as error:
+        load_or_build_cache(preset, tmp_path, log=lambda *a: None)          # a resume without its --init-from
+    assert "--init-from" in error.value.hint and (tmp_path / CACHE_FILE).read_bytes() == before
