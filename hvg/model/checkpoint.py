@@ -24,7 +24,7 @@ from hvg import vocab
 from hvg.model.autoencoder import PatchPCA
 from hvg.model.checkpoint_file import FORMAT, CheckpointError, file_sha256, read_metadata
 from hvg.model.config import ModelConfig
-from hvg.model.decoder import DecoderConfig, LatentDecoder, LatentSpace
+from hvg.model.decoder import DecoderConfig, LatentDecoder, LatentSpace, latent_pca
 from hvg.model.unet import HSTUNet
 
 __all__ = ["FORMAT", "CheckpointError", "LoadedCheckpoint", "file_sha256", "load_checkpoint", "read_metadata",
@@ -52,7 +52,7 @@ def save_checkpoint(path: str | Path, model: HSTUNet, autoencoder: PatchPCA | La
     (atomically). `metadata_extra`: more JSON-serialisable metadata fields (e.g. decoder_training)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    pca = autoencoder.pca if isinstance(autoencoder, LatentSpace) else autoencoder
+    pca = latent_pca(autoencoder)
     tensors = {f"model.{k}": v.detach().cpu().contiguous().clone() for k, v in model.state_dict().items()}
     tensors |= {f"latent.{k}": v.detach().cpu().contiguous().clone() for k, v in pca.state_dict().items()}
     if isinstance(autoencoder, LatentSpace):

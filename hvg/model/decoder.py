@@ -82,6 +82,11 @@ class LatentDecoder(nn.Module):
         return self.out(x)
 
 
+def latent_pca(autoencoder):
+    """The PatchPCA code of a latent space, with or without its learned decoder (`LatentSpace`)."""
+    return autoencoder.pca if isinstance(autoencoder, LatentSpace) else autoencoder
+
+
 class LatentSpace(nn.Module):
     """PatchPCA's encoder with the learned decoder: `encode` and `decode` as PatchPCA's, so the sampler and the
     backend use either alike. `decode` runs `frames_per_call` frames at a time (memory stays flat in block length)."""

@@ -182,10 +182,10 @@ def add_decoder(source, target, settings: DecoderTraining, *, clips: int = 160, 
     the same latent space) whose decoder to fine-tune; its training record is kept under "previous". `config`:
     the new decoder's size (`DecoderConfig`'s width and blocks; the latent channels and patch are the file's)."""
     from hvg.model.checkpoint import load_checkpoint, save_checkpoint
-    from hvg.model.decoder import LatentSpace
+    from hvg.model.decoder import LatentSpace, latent_pca
 
     loaded = load_checkpoint(source)
-    pca = loaded.autoencoder.pca if isinstance(loaded.autoencoder, LatentSpace) else loaded.autoencoder
+    pca = latent_pca(loaded.autoencoder)
     start = None if start_from is None else _decoder_of(start_from, pca)
     train_config = loaded.metadata.get("train_config", {})
     stream = (train_config.get("seed", 0), train_config.get("clip_seconds", 3.0))

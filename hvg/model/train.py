@@ -111,12 +111,6 @@ class InitMismatch(ValueError):
         self.hint = hint
 
 
-def latent_pca(autoencoder):
-    """The PatchPCA of a checkpoint's latent space (with or without its learned decoder)."""
-    from hvg.model.decoder import LatentSpace
-    return autoencoder.pca if isinstance(autoencoder, LatentSpace) else autoencoder
-
-
 def check_init(preset: Preset, init) -> None:
     """An InitMismatch unless checkpoint `init` is the preset's architecture with as many latent channels or
     fewer (checked before any data is rendered)."""
@@ -129,13 +123,11 @@ def check_init(preset: Preset, init) -> None:
 
 
 def initial_model(preset: Preset, init) -> HSTUNet:
-    """The network training starts from. `init`: a LoadedCheckpoint, or None for a fresh network. A checkpoint of
-    the preset's architecture with fewer latent channels is widened (`hvg.model.widen`); any other difference is
-    an InitMismatch."""
+    """The network training starts from. `init`: a LoadedCheckpoint that passed `check_init`, or None for a fresh
+    network. A checkpoint with fewer latent channels is widened (`hvg.model.widen`)."""
     from hvg.model.widen import widen_model
     if init is None:
         return HSTUNet(preset.model)
-    check_init(preset, init)
     wanted, have = preset.model, init.config
     if have.latent_channels < wanted.latent_channels:
         return widen_model(init.model, wanted.latent_channels)
@@ -192,6 +184,7 @@ def train(preset: Preset, out_dir: str | Path, *, resume: bool = False, device: 
     # 1. data (with an `init` checkpoint: its latent space as the first channels)
     if init is not None:
         check_init(preset, init)
+    from hvg.model.decoder import latent_pca
     base = None if init is None else latent_pca(init.autoencoder)
     clips, autoencoder = data if data is not None else load_or_build_cache(preset, out_dir, renderer, log, base)
     windows = training_windows(clips, tc.frames)

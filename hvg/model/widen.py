@@ -1,8 +1,8 @@
 """Widening a trained model's latent space: more PatchPCA components, the same network on the ones it knows.
 
 Why: the 16-channel PatchPCA code is what limits control on busy scenes. Passing the animatic through it and
-back (no model at all) keeps a mean IoU of 0.56 on unseen synthetic programs whose animatic scores 0.77; 32
-channels keep 0.69 (docs/model.md). Training the flow model again from scratch for a wider code costs hours of
+back (no model at all) keeps a mean IoU of 0.52 on unseen synthetic programs whose animatic scores 0.77; 32
+channels keep 0.67 (docs/model.md). Training the flow model again from scratch for a wider code costs hours of
 CPU; widening does not throw the trained network away:
 
 - PCA components are nested: the top 32 directions of the patch covariance begin with the top 16. So the wider
@@ -16,7 +16,6 @@ CPU; widening does not throw the trained network away:
 """
 from __future__ import annotations
 
-import copy
 from dataclasses import replace
 
 import torch
@@ -53,9 +52,9 @@ def widen_model(model: HSTUNet, channels: int) -> HSTUNet:
     channels and a zero velocity on the added ones (whatever their values)."""
     old = model.config.latent_channels
     wider = HSTUNet(replace(model.config, latent_channels=channels))
-    source = copy.deepcopy(model.state_dict())
+    source = model.state_dict()                 # load_state_dict below copies; the old model is left as it was
     target = wider.state_dict()
-    # where the latent channels sit in each weight that touches them: (name, dim, [(start, count) of each group])
+    # the weights whose input channels begin with the latents: {name: [(start, count) of each group of latents]}
     in_groups = {"conv_in.weight": [(0, old)], "style_head.conv.weight": [(0, old)],
                  "refiner.f_phi.0.weight": [(0, old), (old, old)]}   # the refiner sees [frame, next frame]
     out_weights = {"velocity_head.weight", "velocity_head.bias", "refiner.f_phi.4.weight", "refiner.f_phi.4.bias"}

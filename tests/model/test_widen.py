@@ -46,7 +46,12 @@ def test_the_wider_code_begins_with_the_old_one_and_reconstructs_better():
 def test_the_widened_network_computes_the_old_velocity_on_old_channels_and_zero_on_new_ones():
     old = randomise_zero_layers(tiny_model()).eval()
     channels = old.config.latent_channels
+    before = {name: value.clone() for name, value in old.state_dict().items()}
     wider = widen_model(old, channels + 5).eval()
+    assert all(torch.equal(value, before[name]) for name, value in old.state_dict().items())   # old one untouched
+    wider.velocity_head.weight.data.add_(1.0)             # and not sharing storage with the widened copy
+    assert torch.equal(old.velocity_head.weight, before["velocity_head.weight"])
+    wider.velocity_head.weight.data.sub_(1.0)
     g = torch.Generator().manual_seed(3)
     x_old = torch.randn(2, channels, 4, 16, 16, generator=g)
     x_new = torch.cat([x_old, torch.randn(2, 5, 4, 16, 16, generator=g)], dim=1)   # any values in the new ones
