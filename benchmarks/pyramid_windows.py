@@ -23,6 +23,8 @@ VARIANTS = {                      # stage ends (coarsest first), steps per stage
     "between": ((0.1, 0.25, 1.0), (6, 5, 5)),     # from t = 0.14
     "earliest": ((0.05, 0.15, 1.0), (6, 5, 5)),   # from t = 0.08
     "coarse": ((1 / 3, 2 / 3, 1.0), (8, 5, 3)),   # thirds, more of the steps at low resolution
+    "fewer-fine": ((0.1, 0.3, 1.0), (7, 5, 4)),   # the shipped windows, one full-resolution step moved coarsest
+    "fewer-fine-half": ((0.1, 0.3, 1.0), (6, 6, 4)),  # ... moved to the half-resolution stage
 }
 
 
