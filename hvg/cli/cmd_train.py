@@ -23,6 +23,11 @@ def train_command(
     device: Annotated[str, typer.Option(help="cpu, cuda or cuda:N")] = "cpu",
     clips: Annotated[Optional[int], typer.Option(help="synthetic clips to render and cache")] = None,
     seed: Annotated[Optional[int], typer.Option(help="seed of data, initialisation and batches")] = None,
+    lr: Annotated[Optional[float], typer.Option(
+        help="peak learning rate (default: the preset's); a fine-tune wants less")] = None,
+    decay_steps: Annotated[Optional[int], typer.Option(
+        min=0, help="the last this-many steps decay the learning rate linearly to a tenth; 0: constant after "
+                    "warm-up, so a run may be lengthened later by --resume (default: the preset's)")] = None,
     late_time_share: Annotated[Optional[float], typer.Option(
         min=0.0, max=1.0, help="share of samples with flow time uniform on [0.8, 1], the end of the path that "
                                "renders from the animatic use (default: the preset's)")] = None,
@@ -42,10 +47,12 @@ def train_command(
         fail(f"there is no preset `{preset}`", f"choose one of: {', '.join(PRESETS)}")
     if steps is not None and steps < 1:
         fail("--steps must be at least 1", "for example --steps 100")
+    if lr is not None and lr <= 0:
+        fail(f"--lr must be above 0, not {lr:g}", "for example --lr 2e-4")
     import torch
     if device.startswith("cuda") and not torch.cuda.is_available():
         fail(f"--device {device} asked for, but this machine has no CUDA GPU", "train with --device cpu")
-    chosen = get_preset(preset, steps=steps, clips=clips, seed=seed)
+    chosen = get_preset(preset, steps=steps, clips=clips, seed=seed, lr=lr, decay_steps=decay_steps)
     if late_time_share is not None:
         from dataclasses import replace
         chosen = replace(chosen, objective=replace(chosen.objective, late_time_share=late_time_share))

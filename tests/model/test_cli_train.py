@@ -32,3 +32,25 @@ def test_init_from_a_checkpoint_of_another_architecture_fails_before_any_data_is
     err = capsys.readouterr().err
     assert "is not the preset `small32`'s" in err and "Traceback" not in err
     assert not (tmp_path / "run" / "data_cache.pt").exists()
+
+
+def test_lr_and_decay_steps_reach_the_training_settings(tmp_path, monkeypatch, capsys):
+    """A fine-tune's learning rate and schedule are flags, not a script (the shipped file's last stage used them)."""
+    import types
+
+    import hvg.model.train
+    seen = {}
+
+    def fake_train(preset, out_dir, **kwargs):
+        seen["train"] = preset.train
+        return types.SimpleNamespace(losses=[], steps=preset.train.steps, wall_seconds=0.0,
+                                     checkpoint=tmp_path / "tiny.safetensors")
+    monkeypatch.setattr(hvg.model.train, "train", fake_train)
+    assert main(["train", "--preset", "tiny", "--out", str(tmp_path / "run"), "--lr", "2e-4", "--decay-steps", "0",
+                 "--no-progress"]) == 0
+    assert (seen["train"].lr, seen["train"].decay_steps) == (2e-4, 0)
+    assert main(["train", "--preset", "tiny", "--out", str(tmp_path / "run2"), "--no-progress"]) == 0
+    from hvg.model.config import PRESETS
+    assert (seen["train"].lr, seen["train"].decay_steps) == (PRESETS["tiny"].train.lr, PRESETS["tiny"].train.decay_steps)
+    assert main(["train", "--preset", "tiny", "--lr", "0"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
