@@ -5,13 +5,16 @@
 
 Each bench.json (one suite or set of programs) gets a row, and all of them pooled a last one: the programs both
 contenders were scored on, the two means, the mean of B - A with its 95% bootstrap interval over programs, the
-sign-flip permutation p-value, and the verdict (with --margin: whether B is no worse than A by more than it).
+sign-flip permutation p-value, and the verdict (with --margin: whether B is no worse than A by more than it;
+for flicker, warp, epe, seam, jumps and seconds lower is better).
 """
 from __future__ import annotations
 
 import argparse
 import json
 from pathlib import Path
+
+LOWER_IS_BETTER = {"flicker", "warp", "epe", "seam", "jumps", "render_s", "eval_s"}
 
 
 def scores(bench: dict, label: str, metric: str) -> list[float]:
@@ -35,14 +38,15 @@ def main() -> None:
     print(f"| programs | n | A: {args.a} | B: {args.b} | B - A | 95% interval | p | verdict |")
     print("|---|---|---|---|---|---|---|---|")
     pooled_a, pooled_b = [], []
+    higher = args.metric not in LOWER_IS_BETTER
     for path in args.runs:
         bench = json.loads(path.read_text())
         a, b = scores(bench, args.a, args.metric), scores(bench, args.b, args.metric)
         pooled_a += a
         pooled_b += b
-        print(row(str(path.parent.name or path), compare_paired(a, b), args.margin))
+        print(row(str(path.parent.name or path), compare_paired(a, b, higher_is_better=higher), args.margin))
     if len(args.runs) > 1:
-        print(row("**all**", compare_paired(pooled_a, pooled_b), args.margin))
+        print(row("**all**", compare_paired(pooled_a, pooled_b, higher_is_better=higher), args.margin))
 
 
 def row(name: str, c, margin: float) -> str:

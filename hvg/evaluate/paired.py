@@ -23,20 +23,24 @@ class PairedComparison:
     high: float
     p_value: float          # two-sided, H0: the difference's sign is random (no effect)
     confidence: float
+    higher_is_better: bool = True
 
     def verdict(self, margin: float = 0.0) -> str:
-        """From the interval: 'better' (above 0), 'no worse than -margin' (a non-inferiority margin > 0), 'worse'
-        (below 0), else 'not distinguishable'."""
-        if self.low > 0:
+        """B against A from the interval: 'better', 'no worse than margin' (a non-inferiority margin > 0),
+        'worse', else 'not distinguishable'. For a metric where lower is better (flicker, seams, seconds) the
+        interval is read the other way round."""
+        low, high = (self.low, self.high) if self.higher_is_better else (-self.high, -self.low)
+        if low > 0:
             return "better"
-        if margin > 0 and self.low >= -margin:
-            return f"no worse than -{margin:g}"
-        if self.high < 0:
+        if margin > 0 and low >= -margin:
+            return f"no worse than {margin:g}"
+        if high < 0:
             return "worse"
         return "not distinguishable"
 
 
-def compare_paired(a, b, *, confidence: float = 0.95, resamples: int = 9999, seed: int = 0) -> PairedComparison:
+def compare_paired(a, b, *, confidence: float = 0.95, resamples: int = 9999, seed: int = 0,
+                   higher_is_better: bool = True) -> PairedComparison:
     """Scores `a` and `b` of the same programs, in the same order; NaN pairs (a program one contender could not be
     scored on) are left out. Deterministic for a given `seed`."""
     from scipy import stats
@@ -60,4 +64,4 @@ def compare_paired(a, b, *, confidence: float = 0.95, resamples: int = 9999, see
         p = float(stats.permutation_test((d,), np.mean, permutation_type="samples", n_resamples=resamples,
                                          alternative="two-sided", random_state=rng).pvalue)
     return PairedComparison(n=len(d), mean_a=float(a.mean()), mean_b=float(b.mean()), difference=float(d.mean()),
-                            low=low, high=high, p_value=p, confidence=confidence)
+                            low=low, high=high, p_value=p, confidence=confidence, higher_is_better=higher_is_better)

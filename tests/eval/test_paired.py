@@ -48,7 +48,7 @@ def test_a_worse_contender_and_a_non_inferiority_margin():
     b = a - 0.004 + np.random.default_rng(4).normal(0, 0.002, a.size)
     result = compare_paired(a, b, resamples=1999)
     assert result.verdict() == "worse"
-    assert result.verdict(margin=0.01) == "no worse than -0.01"
+    assert result.verdict(margin=0.01) == "no worse than 0.01"
     assert result.verdict(margin=0.001) == "worse"
 
 
@@ -76,3 +76,12 @@ def test_same_seed_same_interval():
     first, second = compare_paired(a, b, resamples=999, seed=3), compare_paired(a, b, resamples=999, seed=3)
     assert first == second
     assert isinstance(first, PairedComparison) and not math.isnan(first.low)
+
+
+def test_where_lower_is_better_a_drop_is_an_improvement():
+    a = programs(21)
+    b = a - 0.02 + np.random.default_rng(22).normal(0, 0.005, a.size)
+    assert compare_paired(a, b, resamples=999).verdict() == "worse"
+    lower = compare_paired(a, b, resamples=999, higher_is_better=False)
+    assert lower.verdict() == "better" and lower.difference < 0
+    assert compare_paired(b, a, resamples=999, higher_is_better=False).verdict(margin=0.05) == "no worse than 0.05"
