@@ -4,6 +4,8 @@
     .venv/bin/python benchmarks/bench_model.py latent-iou --suite DIR     # control the latent code alone keeps
     .venv/bin/python benchmarks/bench_model.py sample --runs 5            # seconds per 12-frame block
     .venv/bin/python benchmarks/bench_model.py render --programs 01,08,18 # PSNR vs the preview, noise vs animatic
+    .venv/bin/python benchmarks/bench_model.py denoise [--checkpoint A --checkpoint B]  # noise left at t = 0.9
+    .venv/bin/python benchmarks/bench_model.py residual --suite DIR      # which channels' leftover noise costs IoU
     .venv/bin/python benchmarks/bench_model.py all
 
 Timings are medians of `--runs` runs; everything is seeded. Prints markdown tables.
@@ -142,24 +144,122 @@ def bench_render(checkpoint: str | None, programs: list[str], quality: str = "dr
     return f"PSNR (dB) of block 0 against the preview render, quality {quality}, seed 0\n\n" + "\n".join(rows)
 
 
+def bench_denoise(checkpoints: list[str | None], clips: int = 32, seed: int = 4242, batches: int = 12) -> str:
+    """How much of the noise at the end of the path each model removes, on training-stream clips it never saw:
+    R = |x1_hat - x1|^2 / |x_t - x1|^2 for x_t = t x1 + (1 - t) noise (1: none removed, 0: all), per half of the
+    latent channels (the first half: patch means and low frequencies), and over all channels after the cross-frame
+    refiner (`refine=on` runs it on the last step's output). A render from the animatic (strength 0.1) is one such
+    step from t = 0.9."""
+    from hvg.backends import shipped_checkpoint
+    from hvg.model.checkpoint import load_checkpoint
+    from hvg.model.data import cache_clip, model_layout_projection, sample_batch, training_stream, training_windows
+    from hvg.model.decoder import latent_pca
+    from hvg.model.sampler import interpolate, predict_data
+    loaded = [load_checkpoint(path or shipped_checkpoint()) for path in checkpoints]
+    config = loaded[0].config
+    code = latent_pca(loaded[0].autoencoder)
+    held_out = [cache_clip(c, code, config, model_layout_projection(config)) for c in training_stream(seed, clips, 3.0)]
+    windows = training_windows(held_out, 6)
+    half = config.latent_channels // 2
+    rows = ["| checkpoint | t | R, channels 1–%d | R, channels %d–%d | R, all | R after the refiner |"
+            % (half, half + 1, config.latent_channels), "|---|---|---|---|---|---|"]
+    for path, checkpoint in zip(checkpoints, loaded):
+        if not torch.equal(latent_pca(checkpoint.autoencoder).components, code.components):
+            raise SystemExit(f"{path} has another latent space than {checkpoints[0]}; compare models of one code")
+        for t in (0.9, 0.95):
+            generator = torch.Generator().manual_seed(0)
+            left = {"low": [0.0, 0.0], "high": [0.0, 0.0], "all": [0.0, 0.0], "refined": [0.0, 0.0]}
+            for _ in range(batches):
+                batch = sample_batch(held_out, windows, batch_size=4, frames=6, context_frames=2,
+                                     context_probability=0.0, generator=generator)
+                noise = torch.randn(batch.latents.shape, generator=generator)
+                times = torch.full((4,), t)
+                x_t = interpolate(noise, batch.latents, times)
+                with torch.no_grad():
+                    estimate = predict_data(x_t, checkpoint.model(x_t, times, batch.cond), times)
+                    refined = checkpoint.model.refiner(estimate)
+                for name, result, channels in (("low", estimate, slice(0, half)), ("high", estimate, slice(half, None)),
+                                               ("all", estimate, slice(None)), ("refined", refined, slice(None))):
+                    left[name][0] += (result - batch.latents)[:, channels].square().mean().item()
+                    left[name][1] += (x_t - batch.latents)[:, channels].square().mean().item()
+            ratios = " | ".join(f"{left[name][0] / left[name][1]:.3f}" for name in ("low", "high", "all", "refined"))
+            rows.append(f"| {path or 'shipped'} | {t} | {ratios} |")
+    header = f"{clips} unseen training-stream clips (seed {seed}), {batches} batches of 4 x 6 frames"
+    return header + "\n\n" + "\n".join(rows)
+
+
+def bench_residual(suite: str, checkpoint: str | None) -> str:
+    """Mean IoU of the default render, and of the same render with one half of its latent channels replaced by the
+    animatic's code: what perfect denoising of that half would give back (an upper bound per half)."""
+    from pathlib import Path
+
+    from hvg.backends.builtin import BuiltinBackend
+    from hvg.evaluate.cli_support import compile_program
+    from hvg.evaluate.pipeline import evaluate_video, plan_from_scene
+    from hvg.model.autoencoder import frames_to_tensor
+    from hvg.rendering import RenderSettings, render
+    from hvg.world.preview import render_preview
+
+    sample_latents = BuiltinBackend.sample_latents
+
+    def with_animatic_half(which: str):
+        def patched(self, job):
+            latents, state = sample_latents(self, job)
+            span = job.timeline.blocks[job.block_index]
+            animatic = render_preview(job.timeline, span.start_frame, span.end_frame, ground_truth=False).frames
+            with torch.no_grad():
+                code = self.loaded.autoencoder.encode(frames_to_tensor(animatic))
+            half = self.config.latent_channels // 2
+            channels = slice(0, half) if which == "first" else slice(half, None)
+            latents = latents.clone()
+            latents[:, channels] = code[:, channels]
+            return latents, state
+        return patched
+
+    programs = sorted(Path(suite).glob("*.scene"))
+    rows = ["| video | mean IoU | IoU >= 0.5 |", "|---|---|---|"]
+    try:
+        for name, which in (("the default render", None), ("its first half of channels from the animatic", "first"),
+                            ("its second half of channels from the animatic", "second")):
+            BuiltinBackend.sample_latents = sample_latents if which is None else with_animatic_half(which)
+            values = []
+            for program in programs:
+                scene = compile_program(program)
+                frames = render(scene, settings=RenderSettings(backend="builtin", checkpoint=checkpoint,
+                                                               cache_dir=None))
+                control = evaluate_video(plan_from_scene(scene), frames).summary["control"]
+                values.append((control["mean_iou"], control["share_iou_50"]))
+            rows.append(f"| {name} | {np.nanmean([v[0] for v in values]):.3f} | "
+                        f"{np.nanmean([v[1] for v in values]):.1%} |")
+    finally:
+        BuiltinBackend.sample_latents = sample_latents
+    return f"{len(programs)} programs of {suite}\n\n" + "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("latent", "latent-iou", "sample", "render", "all"))
-    parser.add_argument("--suite", default="benchmarks/suite", help="folder of .scene programs for `latent-iou`")
+    parser.add_argument("what", choices=("latent", "latent-iou", "sample", "render", "denoise", "residual", "all"))
+    parser.add_argument("--suite", default="benchmarks/suite", help="folder of .scene programs for `latent-iou` and `residual`")
     parser.add_argument("--programs", default="01,08,18", help="suite programs (file-name parts) for `render`")
     parser.add_argument("--clips", type=int, default=16)
     parser.add_argument("--runs", type=int, default=5)
-    parser.add_argument("--checkpoint", default=None)
+    parser.add_argument("--checkpoint", action="append", default=None,
+                        help="default: the shipped one; `denoise` compares every one given")
     args = parser.parse_args()
+    checkpoints = args.checkpoint or [None]
     torch.manual_seed(0)
     if args.what in ("latent", "all"):
         print(bench_latent(args.clips), "\n")
     if args.what == "latent-iou":
         print(bench_latent_iou(args.suite), "\n")
     if args.what in ("sample", "all"):
-        print(bench_sample(args.runs, args.checkpoint), "\n")
+        print(bench_sample(args.runs, checkpoints[0]), "\n")
+    if args.what == "denoise":
+        print(bench_denoise(checkpoints), "\n")
+    if args.what == "residual":
+        print(bench_residual(args.suite, checkpoints[0]), "\n")
     if args.what in ("render", "all"):
-        print(bench_render(args.checkpoint, args.programs.split(",")), "\n")
+        print(bench_render(checkpoints[0], args.programs.split(",")), "\n")
 
 
 if __name__ == "__main__":
