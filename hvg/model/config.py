@@ -122,7 +122,8 @@ PRESETS: dict[str, Preset] = {p.name: p for p in (
            ObjectiveConfig(warped_noise_probability=0.5),
            TrainConfig(steps=12000, frames=6, lr=5e-4, warmup_steps=50, decay_steps=4000),
            "the shipped default: small with 32 latent channels, fine-tuned from a small checkpoint "
-           "(--init-from) for about 40 minutes on a 2-core CPU"),
+           "(--init-from) for about 40 minutes on a 2-core CPU, then continued 20 minutes on more clips "
+           "(docs/model.md)"),
     Preset("base", ModelConfig(channels=(96, 160, 256), emb_dim=384, heads=8, spatial_attention=(True, True, True),
                                refine_hidden=64),
            ObjectiveConfig(), TrainConfig(steps=20000, batch_size=8, clips=2048, frames=12),
