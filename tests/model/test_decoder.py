@@ -55,6 +55,24 @@ def test_decoding_in_chunks_equals_decoding_at_once():
     torch.testing.assert_close(chunked, whole)
 
 
+def test_the_channels_last_decode_is_the_plain_layouts_frame_for_frame():
+    """The decoder runs its convolutions channels-last for speed; the frames must be the default layout's, in the
+    (b, c, f, h, w) order, to float rounding."""
+    frames = _shapes(6)
+    pca = _pca(frames)
+    torch.manual_seed(1)
+    decoder = LatentDecoder(DecoderConfig(4, 8, width=16, blocks=1))
+    torch.nn.init.normal_(decoder.out.weight, std=0.1)
+    latents = pca.encode(frames.permute(1, 0, 2, 3)[None])
+    linear = pca.decode(latents)
+    with torch.no_grad():
+        decoded = decoder(latents, linear)
+        per_frame = [linear[:, :, i] + decoder.correction(latents[:, :, i].contiguous(), linear[:, :, i].contiguous())
+                     for i in range(latents.shape[2])]
+    assert decoded.is_contiguous()
+    torch.testing.assert_close(decoded, torch.stack(per_frame, dim=2), rtol=0, atol=1e-5)
+
+
 def test_training_beats_the_linear_decoder_on_noisy_held_out_latents():
     train, held_out = _shapes(64, seed=0), _shapes(16, seed=1)
     pca = _pca(train)
