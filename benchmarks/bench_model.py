@@ -6,6 +6,7 @@
     .venv/bin/python benchmarks/bench_model.py render --programs 01,08,18 # PSNR vs the preview, noise vs animatic
     .venv/bin/python benchmarks/bench_model.py denoise [--checkpoint A --checkpoint B]  # noise left at t = 0.9
     .venv/bin/python benchmarks/bench_model.py residual --suite DIR      # which channels' leftover noise costs IoU
+    .venv/bin/python benchmarks/bench_model.py warp                      # do the training latents follow the flow?
     .venv/bin/python benchmarks/bench_model.py all
 
 Timings are medians of `--runs` runs; everything is seeded. Prints markdown tables.
@@ -236,10 +237,43 @@ def bench_residual(suite: str, checkpoint: str | None) -> str:
     return f"{len(programs)} programs of {suite}\n\n" + "\n".join(rows)
 
 
+def bench_warp(clips: int = 32, seed: int = 4242, batches: int = 20) -> str:
+    """How well consecutive frames of the training latents agree along the ground-truth motion, as L_refinement's
+    temporal term asks: mean |z_i - W(z_(i-1), F_i)|^2 against no warp and against the flow's sign flipped."""
+    from einops import rearrange as arrange
+
+    from hvg.backends import shipped_checkpoint
+    from hvg.model.checkpoint import load_checkpoint
+    from hvg.model.data import cache_clip, model_layout_projection, sample_batch, training_stream, training_windows
+    from hvg.model.decoder import latent_pca
+    from hvg.model.warp import warp_backward
+    loaded = load_checkpoint(shipped_checkpoint())
+    held_out = [cache_clip(c, latent_pca(loaded.autoencoder), loaded.config, model_layout_projection(loaded.config))
+                for c in training_stream(seed, clips, 3.0)]
+    windows = training_windows(held_out, 6)
+    generator = torch.Generator().manual_seed(0)
+    totals = {"warped along the flow": 0.0, "not warped": 0.0, "warped against the flow": 0.0}
+    for _ in range(batches):
+        batch = sample_batch(held_out, windows, batch_size=4, frames=6, context_frames=2, context_probability=0.0,
+                             generator=generator)
+        previous = arrange(batch.latents[:, :, :-1], "b c f h w -> (b f) c h w")
+        current = arrange(batch.latents[:, :, 1:], "b c f h w -> (b f) c h w")
+        motion = arrange(batch.flow[:, :, 1:], "b c f h w -> (b f) c h w")
+        totals["warped along the flow"] += (current - warp_backward(previous, motion)).square().mean().item()
+        totals["not warped"] += (current - previous).square().mean().item()
+        totals["warped against the flow"] += (current - warp_backward(previous, -motion)).square().mean().item()
+    rows = ["| previous frame | mean square difference to the next |", "|---|---|"]
+    rows += [f"| {name} | {total / batches:.3f} |" for name, total in totals.items()]
+    header = f"{clips} unseen training-stream clips (seed {seed}), {batches} batches of 4 x 6 frames"
+    return header + "\n\n" + "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("what", choices=("latent", "latent-iou", "sample", "render", "denoise", "residual", "all"))
-    parser.add_argument("--suite", default="benchmarks/suite", help="folder of .scene programs for `latent-iou` and `residual`")
+    parser.add_argument("what", choices=("latent", "latent-iou", "sample", "render", "denoise", "residual", "warp",
+                                         "all"))
+    parser.add_argument("--suite", default="benchmarks/suite",
+                        help="folder of .scene programs for `latent-iou` and `residual`")
     parser.add_argument("--programs", default="01,08,18", help="suite programs (file-name parts) for `render`")
     parser.add_argument("--clips", type=int, default=16)
     parser.add_argument("--runs", type=int, default=5)
@@ -258,6 +292,8 @@ def main() -> None:
         print(bench_denoise(checkpoints), "\n")
     if args.what == "residual":
         print(bench_residual(args.suite, checkpoints[0]), "\n")
+    if args.what == "warp":
+        print(bench_warp(), "\n")
     if args.what in ("render", "all"):
         print(bench_render(checkpoints[0], args.programs.split(",")), "\n")
 
