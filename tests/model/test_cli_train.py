@@ -51,6 +51,7 @@ def test_lr_and_decay_steps_reach_the_training_settings(tmp_path, monkeypatch, c
     assert (seen["train"].lr, seen["train"].decay_steps) == (2e-4, 0)
     assert main(["train", "--preset", "tiny", "--out", str(tmp_path / "run2"), "--no-progress"]) == 0
     from hvg.model.config import PRESETS
-    assert (seen["train"].lr, seen["train"].decay_steps) == (PRESETS["tiny"].train.lr, PRESETS["tiny"].train.decay_steps)
+    tiny = PRESETS["tiny"].train
+    assert (seen["train"].lr, seen["train"].decay_steps) == (tiny.lr, tiny.decay_steps)
     assert main(["train", "--preset", "tiny", "--lr", "0"]) == 2
     assert "Traceback" not in capsys.readouterr().err

@@ -67,7 +67,8 @@ def test_the_channels_last_decode_is_the_plain_layouts_frame_for_frame():
     linear = pca.decode(latents)
     with torch.no_grad():
         decoded = decoder(latents, linear)
-        per_frame = [linear[:, :, i] + decoder.correction(latents[:, :, i].contiguous(), linear[:, :, i].contiguous())
+        per_frame = [linear[:, :, i] + decoder.correction(latents[:, :, i].contiguous(),
+                                                          linear[:, :, i].contiguous())
                      for i in range(latents.shape[2])]
     assert decoded.is_contiguous()
     torch.testing.assert_close(decoded, torch.stack(per_frame, dim=2), rtol=0, atol=1e-5)
