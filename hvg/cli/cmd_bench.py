@@ -26,11 +26,13 @@ def bench(
     """Render and score the benchmark suite with each backend or checkpoint, side by side.
 
     Every program of the suite is rendered by each contender and scored (see `hvg eval`); one table with a column
-    group per contender goes to OUT/bench.md and OUT/bench.json."""
+    group per contender goes to OUT/bench.md and OUT/bench.json. With two or more contenders, bench.md also pairs
+    each with the first, program by program: the IoU difference, its 95% interval and p-value."""
     import json
 
     from hvg.backends.base import QUALITY_PRESETS
-    from hvg.evaluate.bench import ContenderError, contenders_from, markdown_table, run_bench, suite_programs
+    from hvg.evaluate.bench import (ContenderError, contenders_from, markdown_table, paired_summary, run_bench,
+                                    suite_programs)
     from hvg.evaluate.score import to_jsonable
 
     if quality not in QUALITY_PRESETS:
@@ -60,6 +62,9 @@ def bench(
     out.mkdir(parents=True, exist_ok=True)
     (out / "bench.json").write_text(json.dumps(to_jsonable(result), indent=2, allow_nan=False), encoding="utf-8")
     table = markdown_table(result)
+    paired = paired_summary(result)
+    if paired:
+        table += "\nPaired per program against the first contender (hvg/evaluate/paired.py):\n\n" + paired
     (out / "bench.md").write_text(table, encoding="utf-8")
     stdout.print(table, markup=False)
     stderr.print(f"bench: wrote {out / 'bench.md'} and {out / 'bench.json'}")

@@ -151,6 +151,34 @@ def markdown_table(bench: dict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def paired_summary(bench: dict, metrics: tuple[str, ...] = ("iou", "hit")) -> str:
+    """Each contender after the first against the first, paired per program (hvg.evaluate.paired): a markdown
+    table of the mean difference, its 95% bootstrap interval and the permutation p-value. Empty with one contender
+    or fewer than 3 programs: too few pairs to say anything."""
+    from hvg.evaluate.paired import compare_paired
+    labels = [c["label"] for c in bench["contenders"]]
+    if len(labels) < 2 or len(bench["programs"]) < 3:
+        return ""
+    titles = {key: title for key, title, _ in COLUMNS}
+    lines = ["| contender − " + labels[0] + " | metric | difference | 95% interval | p | verdict |",
+             "|---|---|---|---|---|---|"]
+    for label in labels[1:]:
+        for metric in metrics:
+            a = [_number(row["results"][labels[0]].get(metric)) for row in bench["programs"]]
+            b = [_number(row["results"][label].get(metric)) for row in bench["programs"]]
+            try:
+                c = compare_paired(a, b)
+            except ValueError:                  # fewer than 3 programs scored by both
+                continue
+            lines.append(f"| {label} | {titles.get(metric, metric)} | {c.difference:+.3f} | "
+                         f"[{c.low:+.3f}, {c.high:+.3f}] | {c.p_value:.2f} | {c.verdict()} |")
+    return "\n".join(lines) + "\n" if len(lines) > 2 else ""
+
+
+def _number(value) -> float:
+    return float("nan") if value is None else float(value)
+
+
 def _ratio(value: float, reference: float) -> float:
     if value is None or reference is None or not np.isfinite(value) or not np.isfinite(reference) or reference <= 0:
         return float("nan")

@@ -109,3 +109,23 @@ def test_a_wrong_option_value_is_refused_not_ignored(spec, said):
     with pytest.raises(ContenderError) as caught:
         parse_contender(spec)
     assert said in f"{caught.value} {caught.value.hint}"
+
+
+def _bench(iou_a, iou_b):
+    programs = [{"program": f"{i:02d}.scene", "results": {"a": {"iou": x, "hit": x}, "b": {"iou": y, "hit": y}}}
+                for i, (x, y) in enumerate(zip(iou_a, iou_b))]
+    return {"contenders": [{"label": "a"}, {"label": "b"}], "programs": programs}
+
+
+def test_the_paired_summary_reports_a_real_gain_and_stays_silent_on_too_few_programs():
+    from hvg.evaluate.bench import paired_summary
+    rng = np.random.default_rng(0)
+    a = rng.uniform(0.3, 0.9, 12)
+    summary = paired_summary(_bench(a, a + 0.05 + rng.normal(0, 0.01, 12)))
+    row = next(line for line in summary.splitlines() if line.startswith("| b | IoU |"))
+    assert "+0.05" in row and row.endswith("better |")
+    flat = paired_summary(_bench(a, a + rng.normal(0, 0.01, 12)))
+    assert "not distinguishable" in flat
+    assert paired_summary(_bench(a[:2], a[:2] + 0.1)) == ""
+    one = {"contenders": [{"label": "a"}], "programs": _bench(a, a)["programs"]}
+    assert paired_summary(one) == ""
