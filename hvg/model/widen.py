@@ -31,6 +31,10 @@ def extend_latent_space(pca: PatchPCA, frames: torch.Tensor, channels: int) -> P
     extra = channels - pca.latent_channels
     if extra < 0:
         raise ValueError(f"cannot narrow a {pca.latent_channels}-channel latent space to {channels}")
+    if extra == 0:              # a fine-tune at the same width: nothing to fit (the residual would be GBs of patches)
+        same = PatchPCA(channels, pca.patch)
+        same.load_state_dict(pca.state_dict())
+        return same
     patches = pca._patches(frames.double()) - pca.mean.double()
     kept = pca.components.double()
     residual = patches - (patches @ kept.T) @ kept                       # orthogonal to the kept directions

@@ -43,6 +43,20 @@ def test_the_wider_code_begins_with_the_old_one_and_reconstructs_better():
         extend_latent_space(wider, frames, 4)
 
 
+def test_extending_to_the_same_width_keeps_the_code_as_it_is(monkeypatch):
+    """A same-width fine-tune (--init-from a file of the preset's width) fits nothing: no residual, no eigh."""
+    frames = _frames()
+    base = PatchPCA(4, 8).fit(frames)
+
+    def no_fit(*args, **kwargs):
+        raise AssertionError("a same-width extension must not fit new directions")
+    monkeypatch.setattr(torch.linalg, "eigh", no_fit)
+    same = extend_latent_space(base, frames, 4)
+    assert same is not base
+    for name, value in base.state_dict().items():
+        assert torch.equal(same.state_dict()[name], value), name
+
+
 def test_the_widened_network_computes_the_old_velocity_on_old_channels_and_zero_on_new_ones():
     old = randomise_zero_layers(tiny_model()).eval()
     channels = old.config.latent_channels
