@@ -86,14 +86,13 @@ def train_decoder(frames: torch.Tensor, autoencoder: PatchPCA, settings: Decoder
                 latents, video = torch.cat([latents, drawn]), torch.cat([video, target])
             linear = autoencoder.decode(latents)
         decoded = decoder(latents, linear)
-        loss = F.l1_loss(decoded, video)
-        if settings.edge_weight:
-            loss = loss + settings.edge_weight * edge_loss(decoded, video)
+        l1 = F.l1_loss(decoded, video)
+        loss = l1 + settings.edge_weight * edge_loss(decoded, video) if settings.edge_weight else l1
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()
         schedule.step()
-        running.append((F.l1_loss(decoded, video).item(), F.l1_loss(linear, video).item()))
+        running.append((l1.item(), F.l1_loss(linear, video).item()))
         if on_step is not None:
             on_step(step, loss.item())
         if step % 50 == 0 or step == settings.steps:
