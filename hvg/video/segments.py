@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hvg.video.io import VideoWriter, add_encoder_stream, encoder_settings, output_format
+from hvg.video.io import (SMALL_FRAME_SUM, VideoWriter, add_encoder_stream, encoder_settings, open_output,
+                          output_format)
 
 SEGMENT_FORMATS = ("mp4", "webm")
 
@@ -31,13 +32,13 @@ def encoder_id(fmt: str, fps: int, crf: int = 18) -> str:
     another PyAV (another FFmpeg, another x264) may carry other stream headers, so it must not be joined."""
     import av
     codec, options = encoder_settings(fmt, crf)
-    return f"{fmt}:{codec}:{sorted(options.items())}:fps{fps}:av{av.__version__}"
+    return f"{fmt}:{codec}:{sorted(options.items())}:small<={SMALL_FRAME_SUM}:mbtree=0:bitexact:fps{fps}:av{av.__version__}"
 
 
 def encode_segment(frames: np.ndarray, path: str | Path, fps: int, fmt: str, crf: int = 18) -> None:
     """Encode frames (t, h, w, 3) uint8 into `path` as one independent segment (its first frame a keyframe)."""
     import av
-    with av.open(str(path), mode="w", format=fmt) as container:
+    with open_output(path, fmt) as container:
         stream = add_encoder_stream(container, fmt, fps, frames.shape[2], frames.shape[1], crf)
         for frame in frames:
             container.mux(stream.encode(av.VideoFrame.from_ndarray(np.ascontiguousarray(frame), format="rgb24")))
@@ -77,7 +78,7 @@ class SegmentWriter(VideoWriter):
                 raise SegmentError(f"cannot read segment {segment}: {error}") from None
             numbers = self._frame_numbers(stream, packets, frames, segment)
             if self._container is None:
-                self._container = av.open(str(self._tmp), mode="w", format=self.format)
+                self._container = open_output(self._tmp, self.format)
                 self._stream = self._container.add_stream_from_template(stream)
                 self._template = _template_of(stream)
         self._segments.append((packets, numbers))
