@@ -4,8 +4,13 @@
     .venv/bin/python benchmarks/bench_render.py --backend builtin --quality standard
     .venv/bin/python benchmarks/bench_render.py --backend builtin --only-rerender   # re-render figures only
 
-Each figure is the median of --runs fresh `hvg render` processes (cold start included, cache off), measured side
-by side in one run. Peak memory is the child's maximum resident set size.
+Each figure is the median of --runs fresh `hvg render` processes (cold start included, cache off, no render server),
+measured side by side in one run. Peak memory is the child's maximum resident set size.
+
+Re-rendering after an edit is measured three ways, each from a first render in a fresh process with no server:
+a fresh `hvg render` after the edit, helped by the render server the first render left (the default; the edit
+is made once that server is ready, as a writer's edit takes longer than its start); the same with HVG_NO_SERVER=1;
+and under `hvg render --watch`.
 """
 from __future__ import annotations
 
@@ -34,7 +39,7 @@ def measure(program: Path, args: list[str], runs: int) -> tuple[float, float]:
                 f"print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024); sys.exit(r.returncode)")
         with tempfile.TemporaryDirectory() as tmp:
             proc = subprocess.run([sys.executable, "-c", code, "-o", f"{tmp}/out.mp4", "--force", "-q", "--no-cache",
-                                   *args], capture_output=True, text=True)
+                                   *args], capture_output=True, text=True, env={**os.environ, "HVG_NO_SERVER": "1"})
         if proc.returncode != 0:
             sys.exit(f"render failed:\n{proc.stdout}\n{proc.stderr}")
         wall, peak = map(float, proc.stdout.split()[-2:])
@@ -59,26 +64,45 @@ def edit_block_6(text: str, before: str, after: str) -> str:
     return text[:start] + text[start:].replace(before, after, 1)
 
 
-def edit_trials(runs: int):
-    """For each run and edit: (edit name, before, after, a fresh folder, an environment whose render cache is in
-    it, a copy of the 60 s program in it)."""
+def edit_trials(runs: int, server: bool = False):
+    """For each run and edit: (edit name, before, after, a fresh folder, an environment whose render cache and
+    render-server sockets are in it, a copy of the 60 s program in it)."""
     for _ in range(runs):
         for name, (before, after) in EDITS.items():
             with tempfile.TemporaryDirectory() as tmp:
                 program = Path(tmp) / "minute.scene"
                 shutil.copy(MINUTE, program)
-                yield name, before, after, tmp, {**os.environ, "HVG_CACHE_DIR": f"{tmp}/cache"}, program
+                env = {**os.environ, "HVG_CACHE_DIR": f"{tmp}/cache", "HVG_SERVER_DIR": f"{tmp}/servers",
+                       "HVG_NO_SERVER": "0" if server else "1"}
+                try:
+                    yield name, before, after, tmp, env, program
+                finally:
+                    subprocess.run([*HVG, "server", "stop"], env=env, capture_output=True)
 
 
-def edit_rerender(args: list[str], runs: int) -> tuple[float, dict[str, float]]:
-    """(first render, {edit: re-render after that edit of block 6}) with the cache on, median seconds."""
+def server_ready(env: dict, seconds: float = 60.0) -> None:
+    """Wait until the server the first render started answers (`hvg server status` names this installation)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        status = subprocess.run([*HVG, "server", "status"], env=env, capture_output=True, text=True).stdout
+        if "this installation" in status:
+            return
+        time.sleep(0.2)
+    sys.exit("the render server did not start; see its log in " + env["HVG_SERVER_DIR"])
+
+
+def edit_rerender(args: list[str], runs: int, server: bool) -> tuple[float, dict[str, float]]:
+    """(first render, {edit: re-render after that edit of block 6}) with the cache on, median seconds; with or
+    without the render server the first render leaves."""
     firsts, again = [], {name: [] for name in EDITS}
-    for name, before, after, tmp, env, program in edit_trials(runs):
+    for name, before, after, tmp, env, program in edit_trials(runs, server):
         out = Path(tmp) / "out.mp4"
-        t = time.perf_counter()
+        t = time.perf_counter()      # a fresh socket folder: no server yet; this render starts one as it ends
         subprocess.run([*HVG, "render", str(program), "-o", str(out), "-q", *args], check=True, env=env,
                        capture_output=True)
         firsts.append(time.perf_counter() - t)
+        if server:
+            server_ready(env)
         program.write_text(edit_block_6(program.read_text(), before, after))
         t = time.perf_counter()
         subprocess.run([*HVG, "render", str(program), "-o", str(out), "--force", "-q", *args], check=True,
@@ -136,10 +160,11 @@ def main() -> None:
 
 
 def report_rerender(args: list[str], runs: int) -> None:
-    first, again = edit_rerender(args, runs)
-    for name, seconds in again.items():
-        print(f"60 s program with cache: first render {first:.2f}s, after a {name} edit of block 6: {seconds:.2f}s "
-              f"({seconds / first:.2f} of the first)")
+    for server, how in ((True, "fresh process, render server"), (False, "fresh process, HVG_NO_SERVER=1")):
+        first, again = edit_rerender(args, runs, server)
+        for name, seconds in again.items():
+            print(f"60 s program with cache ({how}): first render {first:.2f}s, after a {name} edit of block 6: "
+                  f"{seconds:.2f}s ({seconds / first:.2f} of the first)")
     report_watch(args, runs)
 
 

@@ -22,7 +22,21 @@ def run() -> None:
         if parsed is not None:
             sys.exit(_run_check_directly(*parsed))
     if name == "render":
-        _collect_less_often()
+        from hvg.server.client import render_through_server
+        code = render_through_server(argv)
+        if code is not None:              # a render server ran it (hvg/server): this process only waited
+            sys.exit(code)
+        collect_less_often()
+    code = run_command(name, argv)
+    _skip_the_final_collection()
+    if name == "render":
+        _start_a_server_if_useful(code)
+        _end_without_teardown(code)
+    sys.exit(code)
+
+
+def run_command(name: str | None, argv: list[str]) -> int:
+    """Register the command named (or, for help and unknown names, all of them) and run the line."""
     import importlib
     import importlib.util             # here, not at the top: the fast path above needs neither
 
@@ -32,17 +46,21 @@ def run() -> None:
     else:  # help, or an unknown command: the full application, so click can list the commands and suggest
         importlib.import_module("hvg.cli.main")
     from hvg.cli.app import run_app
-    code = run_app(argv)
-    _skip_the_final_collection()
-    if name == "render":
-        _end_without_teardown(code)
-    sys.exit(code)
+    return run_app(argv)
+
+
+def _start_a_server_if_useful(code: int) -> None:
+    """After a render that loaded the model (torch imported) and was not interrupted, start a render server so the
+    next `hvg render` skips the imports (hvg/server)."""
+    if "torch" in sys.modules and code in (0, 1):
+        from hvg.server.client import start_in_background
+        start_in_background()
 
 
 RENDER_GC_THRESHOLDS = (100_000, 50, 100)   # the defaults are (700, 10, 10)
 
 
-def _collect_less_often() -> None:
+def collect_less_often() -> None:
     """`hvg render` imports torch, diffusers and cv2 (thousands of modules, hundreds of thousands of objects):
     with the default thresholds the collector runs every 700 new objects and walks the older generations again
     and again as they grow, ~0.15 s of each render that draws a block (a tenth of importing torch and

@@ -1,0 +1,271 @@
+"""The render server: `python -m hvg.server.zygote SOCKET`, started in the background by `hvg render`.
+
+It binds its socket first (a caller that comes while it is still importing waits in the queue instead of importing
+torch itself), imports what a render needs, then forks one child per `hvg render` (hvg/server/__init__.py). It never
+runs torch itself: forking a process whose thread pools have started is not safe, importing is.
+"""
+from __future__ import annotations
+
+import atexit
+import errno
+import importlib
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from hvg.server import messages
+from hvg.server.address import fingerprint
+
+# What `hvg render` with the built-in model imports; anything missing here a child imports itself (slower, not wrong).
+WARM_MODULES = (
+    "torch", "numpy", "av", "cv2", "einops", "safetensors.torch", "rich.console", "rich.progress",
+    "hvg.cli.cmd_render", "hvg.rendering.pipeline", "hvg.rendering.encoded", "hvg.backends.builtin",
+    "hvg.model.checkpoint", "hvg.model.sampler", "hvg.model.decoder", "hvg.lower.conditioning", "hvg.lower.minilm",
+    "hvg.world.preview",
+)
+IDLE_SECONDS = 600.0        # leave after this long without a render (HVG_SERVER_IDLE overrides)
+CHECK_EVERY = 30.0          # how often an idle server looks whether the installation changed under it
+REQUEST_TIMEOUT = 10.0      # a caller has this long to send its request once connected
+
+
+def main() -> int:
+    path = Path(sys.argv[1])
+    key = path.name.removeprefix("render-").removesuffix(".sock")
+    idle = float(os.environ.get("HVG_SERVER_IDLE", IDLE_SECONDS))
+    environ = dict(os.environ)                    # as started: importing cv2 changes LD_LIBRARY_PATH
+    listener = listen(path)
+    if listener is None:
+        log("another server answers at this socket; leaving")
+        return 0
+    inode = path.stat().st_ino
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    clean = False                                 # a server that fails keeps its log, for `hvg server status`
+    try:
+        began = time.perf_counter()
+        warm()
+        if fingerprint(environ) != key:
+            log("the installation changed while this server started; leaving")
+        else:
+            log(f"ready in {time.perf_counter() - began:.2f}s (pid {os.getpid()})")
+            serve(listener, key, idle, environ, path, inode)
+        clean = True
+    except SystemExit:                            # SIGTERM
+        clean = True
+        raise
+    finally:
+        listener.close()
+        if remove_if_ours(path, inode) and clean:
+            path.with_suffix(".log").unlink(missing_ok=True)
+    return 0
+
+
+def log(line: str) -> None:
+    """One line to the server's log (beside its socket; `hvg server status` names it)."""
+    print(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}", file=sys.stderr, flush=True)
+
+
+def listen(path: Path) -> socket.socket | None:
+    """A listening socket at `path`; None if a live server holds it. A file left by a server that died is removed."""
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        listener.bind(str(path))
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE or answers(path):
+            listener.close()
+            return None
+        path.unlink(missing_ok=True)
+        listener.bind(str(path))
+    listener.listen(64)
+    return listener
+
+
+def answers(path: Path) -> bool:
+    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        probe.connect(str(path))
+        return True
+    except OSError:
+        return False
+    finally:
+        probe.close()
+
+
+def is_ours(path: Path, inode: int) -> bool:
+    try:
+        return path.stat().st_ino == inode
+    except OSError:
+        return False
+
+
+def remove_if_ours(path: Path, inode: int) -> bool:
+    """Remove the socket file unless a newer server has already replaced it; whether it was ours."""
+    if not is_ours(path, inode):
+        return False
+    path.unlink(missing_ok=True)
+    return True
+
+
+def warm() -> None:
+    from hvg.cli.entry import collect_less_often
+    collect_less_often()
+    for name in WARM_MODULES:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass                                  # the child reports it as an in-process render would
+
+
+def serve(listener: socket.socket, key: str, idle: float, environ: dict[str, str], path: Path, inode: int) -> None:
+    import gc
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)   # children are reaped by the kernel; their codes go to callers
+    gc.freeze()                                     # what is imported now stays shared with every child, untouched
+    started = last_render = time.monotonic()
+    served = 0
+    listener.settimeout(min(CHECK_EVERY, idle))
+    while True:
+        try:
+            conn, _ = listener.accept()
+        except TimeoutError:
+            if time.monotonic() - last_render >= idle:
+                log(f"idle for {idle:.0f}s; leaving")
+                return
+            if fingerprint(environ) != key:
+                log("hvg, its packages or the environment changed; leaving")
+                return
+            if not is_ours(path, inode):
+                log("this server's socket was removed or replaced; leaving")
+                return
+            continue
+        with conn:
+            request = read_request(conn)
+            if request is None:
+                continue
+            if request.get("stop"):
+                messages.send(conn, {"stopping": True})
+                log("asked to stop; leaving")
+                return
+            if "status" in request:
+                messages.send(conn, {"pid": os.getpid(), "key": key, "served": served,
+                                     "up_s": time.monotonic() - started, "idle_s": time.monotonic() - last_render})
+                continue
+            if "render" in request:
+                log(f"hvg {' '.join(map(str, request['render']))}")
+                fork_render(listener, conn, request)
+                served += 1
+                last_render = time.monotonic()
+
+
+def read_request(conn: socket.socket) -> dict | None:
+    """The caller's request with its streams as `request["fds"]`; None (and nothing kept open) for a caller of
+    another user or one that sends nothing sensible in time."""
+    import struct
+    pid, uid, gid = struct.unpack("3i", conn.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+    if uid != os.getuid():
+        return None
+    conn.settimeout(REQUEST_TIMEOUT)
+    reader = messages.Reader(conn)
+    try:
+        request = reader.next(with_fds=True)
+    except OSError:
+        request = None
+    if request is None or ("render" in request and len(reader.fds) != messages.STREAM_COUNT):
+        for fd in reader.fds:
+            os.close(fd)
+        return None
+    request["fds"] = reader.fds
+    return request
+
+
+def fork_render(listener: socket.socket, conn: socket.socket, request: dict) -> None:
+    pid = os.fork()
+    if pid == 0:
+        try:
+            listener.close()
+            run_child(conn, request)
+        finally:
+            os._exit(1)                           # a child must never return into the server's loop
+    for fd in request["fds"]:
+        os.close(fd)
+
+
+def run_child(conn: socket.socket, request: dict) -> None:
+    """Become the caller's `hvg render`: its streams, folder, environment, umask and arguments; report the exit code
+    and end. Ctrl-C in the caller arrives as a byte on the socket (or as the socket closing, if the caller died)."""
+    code = 1
+    rendering = threading.Event()
+    try:
+        for name in (signal.SIGCHLD, signal.SIGTERM):
+            signal.signal(name, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        take_over_streams(request["fds"], request.get("streams"))
+        os.chdir(request["cwd"])
+        os.umask(int(request["umask"]))
+        os.environ.clear()
+        os.environ.update(request["env"])
+        argv = [str(arg) for arg in request["render"]]
+        sys.argv = ["hvg", *argv]
+        conn.settimeout(None)
+        messages.send(conn, {"pid": os.getpid()})
+        rendering.set()
+        threading.Thread(target=pass_on_signals, args=(conn, rendering), daemon=True).start()
+        from hvg.cli.entry import run_command
+        code = run_command("render", argv)
+    except KeyboardInterrupt:
+        code = 130
+    except BaseException:   # noqa: BLE001 - a child must report and exit, never return into the server's loop
+        traceback.print_exc()
+    finally:
+        # Done: the caller closing the socket after reading the exit code must not interrupt what is left.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        rendering.clear()
+        try:
+            atexit._run_exitfuncs()
+            for stream in (sys.stdout, sys.stderr):
+                stream.flush()
+        except BaseException:   # noqa: BLE001 - the caller's terminal may be gone
+            pass
+        try:
+            messages.send(conn, {"exit": code})
+        except OSError:
+            pass
+        os._exit(code)
+
+
+def take_over_streams(fds: list[int], streams: list | None) -> None:
+    """Put the caller's descriptors at 0, 1, 2 and open sys.stdin/stdout/stderr on them as Python would have for
+    the caller: its encodings, line-buffered stdout on a terminal, line-buffered stderr."""
+    for target, fd in enumerate(fds):
+        os.dup2(fd, target)
+        os.close(fd)
+    encodings = streams or [[None, None]] * 3
+    sys.stdin = sys.__stdin__ = open(0, "r", encoding=encodings[0][0], errors=encodings[0][1], closefd=False)
+    sys.stdout = sys.__stdout__ = open(1, "w", encoding=encodings[1][0], errors=encodings[1][1], closefd=False,
+                                       buffering=1 if os.isatty(1) else -1)
+    sys.stderr = sys.__stderr__ = open(2, "w", encoding=encodings[2][0], errors=encodings[2][1], closefd=False,
+                                       buffering=1)
+
+
+def pass_on_signals(conn: socket.socket, rendering: threading.Event) -> None:
+    """While the render runs: b"i" from the caller is Ctrl-C, b"t" a request to terminate, and the socket closing
+    means the caller is gone (so the render stops as at Ctrl-C)."""
+    while True:
+        try:
+            data = conn.recv(64)
+        except OSError:
+            data = b""
+        if not rendering.is_set():
+            return
+        if not data:
+            os.kill(os.getpid(), signal.SIGINT)
+            return
+        for byte in data:
+            os.kill(os.getpid(), signal.SIGTERM if byte == ord("t") else signal.SIGINT)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
