@@ -21,8 +21,10 @@ def server(
                                              "server now and wait until it is ready; stop: stop them all.")]
     = Action.status,
 ) -> None:
-    """The render servers: `hvg render` starts one after a render that loaded the model, so the next render skips
-    ~1.7 s of imports; it leaves after 10 idle minutes. Linux only; HVG_NO_SERVER=1 turns them off."""
+    """List, start or stop the render servers that let a re-render skip ~1.7 s of imports.
+
+    `hvg render` starts one after a render that loaded the model; it leaves after 10 idle minutes. Linux only;
+    HVG_NO_SERVER=1 turns them off (docs/render-server.md)."""
     from hvg.server.address import server_allowed, server_dir
     from hvg.server.control import servers, start, stop_all
 
