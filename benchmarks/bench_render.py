@@ -119,9 +119,12 @@ def watch_rerender(args: list[str], runs: int) -> tuple[float, dict[str, float]]
     firsts, again = [], {name: [] for name in EDITS}
     for name, before, after, tmp, env, program in edit_trials(runs):
         t = time.perf_counter()
-        process = subprocess.Popen([*HVG, "render", str(program), "-o", f"{tmp}/out.mp4", "-q", "--watch",
-                                    *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                                   env=env)
+        with open(f"{tmp}/stderr.txt", "w") as errors:
+            # Ctrl-C's default action restored: a benchmark started in the background (`nohup ... &`) hands its
+            # children SIGINT ignored, and a watcher that ignores Ctrl-C never stops.
+            process = subprocess.Popen([*HVG, "render", str(program), "-o", f"{tmp}/out.mp4", "-q", "--watch",
+                                        *args], stdout=subprocess.PIPE, stderr=errors, text=True, env=env,
+                                       preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         try:
             assert "wrote" in process.stdout.readline()
             firsts.append(time.perf_counter() - t)
@@ -133,7 +136,13 @@ def watch_rerender(args: list[str], runs: int) -> tuple[float, dict[str, float]]
             assert "1 block rendered" in report, report
         finally:
             process.send_signal(signal.SIGINT)
-            process.wait(timeout=30)
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+                sys.exit(f"`hvg render --watch` did not stop within 30 s of Ctrl-C; its stderr:\n"
+                         f"{Path(tmp, 'stderr.txt').read_text()[-2000:]}")
     return statistics.median(firsts), {name: statistics.median(times) for name, times in again.items()}
 
 

@@ -60,7 +60,8 @@ def _wait_for_exit(sock: socket.socket, reader: messages.Reader) -> int:
         except OSError:
             pass
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, pass_on)
+        if signal.getsignal(signum) is not signal.SIG_IGN:   # a background job's ignored Ctrl-C stays ignored
+            signal.signal(signum, pass_on)
     message = reader.next()
     if message is None or "exit" not in message:
         print("error: the render server's worker ended without reporting (was it killed?)\n"
