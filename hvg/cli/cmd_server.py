@@ -9,10 +9,7 @@ import typer
 from hvg.cli.app import EXIT_FINDINGS, app, exit_with, stderr, stdout
 
 
-class Action(str, Enum):
-    status = "status"
-    start = "start"
-    stop = "stop"
+Action = Enum("Action", {name: name for name in ("status", "start", "stop")}, type=str)
 
 
 @app.command()
