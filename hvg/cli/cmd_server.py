@@ -45,8 +45,9 @@ def server(
         stdout.print("no render servers running", markup=False)
     for each in found:
         if each.status is None:
-            stdout.print(f"{each.socket}: not answering (left by a server that ended; `hvg server stop` removes it)",
-                         markup=False)
+            state = "starting (not answering yet)" if each.accepting else \
+                "not answering (left by a server that ended; `hvg server stop` removes it)"
+            stdout.print(f"{each.socket}: {state}", markup=False)
             continue
         info = each.status
         which = "this installation" if each.current else "another installation or an older hvg"

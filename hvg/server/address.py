@@ -45,7 +45,8 @@ def server_dir() -> Path | None:
 
 def fingerprint(environ: Mapping[str, str] | None = None, package: Path | None = None) -> str:
     """What a server's code and imports depend on, hashed: the interpreter, every source file of hvg (path, size,
-    modification time), the held packages' installs and the import-time environment (`environ`, by default this
+    modification time), the held packages' installs, the site-packages folders (a package installed or removed
+    changes them) and the import-time environment (`environ`, by default this
     process's: a server passes the one it started with, since importing cv2 changes LD_LIBRARY_PATH). `package` is
     hvg's folder unless a test names another."""
     environ = os.environ if environ is None else environ
@@ -60,6 +61,9 @@ def fingerprint(environ: Mapping[str, str] | None = None, package: Path | None =
         origin = spec.origin if spec is not None else None
         mark = os.stat(origin).st_mtime_ns if origin and os.path.exists(origin) else "absent"
         digest.update(f"{name}\0{origin}\0{mark}\0".encode())
+    for folder in sys.path:                       # a `pip install` into an environment changes its folder
+        if folder.endswith(("site-packages", "dist-packages")) and os.path.isdir(folder):
+            digest.update(f"{folder}\0{os.stat(folder).st_mtime_ns}\0".encode())
     for key in sorted(environ):
         if key.startswith(IMPORT_TIME_ENV_PREFIXES):
             digest.update(f"{key}={environ[key]}\0".encode())

@@ -31,17 +31,30 @@ def render_through_server(argv: list[str]) -> int | None:
         _missing = path
         return None
     with sock:
+        if not _same_user(sock):
+            return None                           # never hand this terminal and environment to another user
         try:
             messages.send(sock, _request(argv), [0, 1, 2])
             sock.settimeout(START_TIMEOUT)
             reader = messages.Reader(sock)
             started = reader.next()
         except (OSError, ValueError):
-            return None
+            return None                           # the server stops at a caller that hung up: nothing runs twice
+        except KeyboardInterrupt:
+            return 130                            # before the render began: nothing to stop, nothing written
         if started is None or "pid" not in started:
             return None
         sock.settimeout(None)
-        return _wait_for_exit(sock, reader)
+        try:
+            return _wait_for_exit(sock, reader)
+        except KeyboardInterrupt:                 # Ctrl-C between the child's start and the forwarding: the
+            return 130                            # socket closes, and the child stops as at Ctrl-C
+
+
+def _same_user(sock: socket.socket) -> bool:
+    import struct
+    _, uid, _ = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+    return uid == os.getuid()
 
 
 def _request(argv: list[str]) -> dict:

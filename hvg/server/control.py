@@ -16,12 +16,25 @@ READY_TIMEOUT = 60.0
 @dataclass(frozen=True)
 class Server:
     socket: Path
-    status: dict | None          # None: nothing answers there (a server that died left its file)
+    status: dict | None          # None: no answer (still starting, if `accepting`; else it died and left its file)
+    accepting: bool = True
 
     @property
     def current(self) -> bool:
         """Whether it serves this installation (its socket is the one `hvg render` would use now)."""
         return self.socket == socket_path()
+
+
+def accepting(path: Path) -> bool:
+    """Whether a process listens at `path` (a server still importing accepts before it answers)."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.connect(str(path))
+        return True
+    except OSError:
+        return False
+    finally:
+        sock.close()
 
 
 def ask(path: Path, message: dict, timeout: float = 5.0) -> dict | None:
@@ -41,17 +54,21 @@ def servers() -> list[Server]:
     folder = server_dir() if server_allowed() else None
     if folder is None:
         return []
-    return [Server(path, ask(path, {"status": True})) for path in sorted(folder.glob("render-*.sock"))]
+    found = []
+    for path in sorted(folder.glob("render-*.sock")):
+        status = ask(path, {"status": True})
+        found.append(Server(path, status, status is not None or accepting(path)))
+    return found
 
 
 def stop_all() -> int:
     """Stop every server of this user (removing files left by dead ones); the number that were running."""
     stopped = 0
     for server in servers():
-        if server.status is not None and ask(server.socket, {"stop": True}) is not None:
-            stopped += 1
-        elif server.status is None:
+        if not server.accepting:
             server.socket.unlink(missing_ok=True)
+        elif ask(server.socket, {"stop": True}, timeout=READY_TIMEOUT) is not None:   # one starting answers late
+            stopped += 1
     return stopped
 
 

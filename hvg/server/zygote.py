@@ -20,11 +20,14 @@ from pathlib import Path
 
 from hvg.server import messages
 from hvg.server.address import fingerprint
+from hvg.server.control import accepting
 
 # What `hvg render` with the built-in model imports; anything missing here a child imports itself (slower, not wrong).
+# Not hvg.cli.cmd_render: it binds the shared rich Consoles when imported, and a Console fixes its colours and width
+# for the stream it was made on (here, the server's log). The child makes them on the caller's terminal.
 WARM_MODULES = (
-    "torch", "numpy", "av", "cv2", "einops", "safetensors.torch", "rich.console", "rich.progress",
-    "hvg.cli.cmd_render", "hvg.rendering.pipeline", "hvg.rendering.encoded", "hvg.backends.builtin",
+    "torch", "numpy", "av", "cv2", "einops", "safetensors.torch", "rich.console", "rich.progress", "typer",
+    "hvg.rendering.pipeline", "hvg.rendering.encoded", "hvg.backends.builtin",
     "hvg.model.checkpoint", "hvg.model.sampler", "hvg.model.decoder", "hvg.lower.conditioning", "hvg.lower.minilm",
     "hvg.world.preview",
 )
@@ -75,24 +78,13 @@ def listen(path: Path) -> socket.socket | None:
     try:
         listener.bind(str(path))
     except OSError as error:
-        if error.errno != errno.EADDRINUSE or answers(path):
+        if error.errno != errno.EADDRINUSE or accepting(path):
             listener.close()
             return None
         path.unlink(missing_ok=True)
         listener.bind(str(path))
     listener.listen(64)
     return listener
-
-
-def answers(path: Path) -> bool:
-    probe = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    try:
-        probe.connect(str(path))
-        return True
-    except OSError:
-        return False
-    finally:
-        probe.close()
 
 
 def is_ours(path: Path, inode: int) -> bool:
@@ -111,6 +103,7 @@ def remove_if_ours(path: Path, inode: int) -> bool:
 
 
 def warm() -> None:
+    from hvg.cli.consoles import console
     from hvg.cli.entry import collect_less_often
     collect_less_often()
     for name in WARM_MODULES:
@@ -118,6 +111,8 @@ def warm() -> None:
             importlib.import_module(name)
         except ImportError:
             pass                                  # the child reports it as an in-process render would
+    if console.cache_info().currsize:
+        raise RuntimeError("a warmed module made a rich Console on the server's log; leave it out of WARM_MODULES")
 
 
 def serve(listener: socket.socket, key: str, idle: float, environ: dict[str, str], path: Path, inode: int) -> None:
@@ -142,22 +137,29 @@ def serve(listener: socket.socket, key: str, idle: float, environ: dict[str, str
                 return
             continue
         with conn:
-            request = read_request(conn)
-            if request is None:
-                continue
-            if request.get("stop"):
-                messages.send(conn, {"stopping": True})
-                log("asked to stop; leaving")
-                return
-            if "status" in request:
-                messages.send(conn, {"pid": os.getpid(), "key": key, "served": served,
-                                     "up_s": time.monotonic() - started, "idle_s": time.monotonic() - last_render})
-                continue
-            if "render" in request:
-                log(f"hvg {' '.join(map(str, request['render']))}")
-                fork_render(listener, conn, request)
-                served += 1
-                last_render = time.monotonic()
+            try:
+                request = read_request(conn)
+                if request is None:
+                    continue
+                if request.get("stop"):
+                    messages.send(conn, {"stopping": True})
+                    log("asked to stop; leaving")
+                    return
+                if "status" in request:
+                    messages.send(conn, {"pid": os.getpid(), "key": key, "served": served,
+                                         "up_s": time.monotonic() - started,
+                                         "idle_s": time.monotonic() - last_render})
+                    continue
+                if "render" in request and not caller_waits(conn):
+                    for fd in request["fds"]:
+                        os.close(fd)
+                elif "render" in request:
+                    log(f"hvg {' '.join(map(str, request['render']))}")
+                    fork_render(listener, conn, request)
+                    served += 1
+                    last_render = time.monotonic()
+            except Exception as error:   # noqa: BLE001 - a caller that hung up, a failed fork: serve the next one
+                log(f"a request failed: {type(error).__name__}: {error}")
 
 
 def read_request(conn: socket.socket) -> dict | None:
@@ -173,18 +175,41 @@ def read_request(conn: socket.socket) -> dict | None:
         request = reader.next(with_fds=True)
     except OSError:
         request = None
-    if request is None or ("render" in request and len(reader.fds) != messages.STREAM_COUNT):
-        for fd in reader.fds:
+    well_formed = request is not None and ("render" not in request or (
+        len(reader.fds) == messages.STREAM_COUNT and isinstance(request["render"], list)
+        and isinstance(request.get("env"), dict)))
+    if not well_formed or "render" not in request:
+        for fd in reader.fds:                     # only a render hands over streams
             os.close(fd)
-        return None
+        return request if well_formed else None
     request["fds"] = reader.fds
     return request
 
 
+def caller_waits(conn: socket.socket) -> bool:
+    """False if the caller hung up while its request queued (it gave up, or was interrupted, and renders itself or
+    not at all): its render must not start on its terminal."""
+    import select
+    readable, _, _ = select.select([conn], [], [], 0)
+    if not readable:
+        return True
+    try:
+        return conn.recv(1, socket.MSG_PEEK) != b""
+    except OSError:
+        return False
+
+
 def fork_render(listener: socket.socket, conn: socket.socket, request: dict) -> None:
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        for fd in request["fds"]:
+            os.close(fd)
+        raise
     if pid == 0:
         try:
+            for name in (signal.SIGCHLD, signal.SIGTERM):
+                signal.signal(name, signal.SIG_DFL)
             listener.close()
             run_child(conn, request)
         finally:
@@ -198,19 +223,22 @@ def run_child(conn: socket.socket, request: dict) -> None:
     and end. Ctrl-C in the caller arrives as a byte on the socket (or as the socket closing, if the caller died)."""
     code = 1
     rendering = threading.Event()
+    conn.settimeout(None)
     try:
-        for name in (signal.SIGCHLD, signal.SIGTERM):
-            signal.signal(name, signal.SIG_DFL)
+        messages.send(conn, {"pid": os.getpid()})
+    except OSError:
+        os._exit(1)                               # the caller is gone: its terminal is not ours to write on
+    try:
         signal.signal(signal.SIGINT, signal.default_int_handler)
+        for name in (signal.SIGTERM, signal.SIGHUP):   # stop as at Ctrl-C: the partial output is removed
+            signal.signal(name, signal.default_int_handler)
+        os.environ.clear()
+        os.environ.update({str(key): str(value) for key, value in request["env"].items()})
         take_over_streams(request["fds"], request.get("streams"))
         os.chdir(request["cwd"])
         os.umask(int(request["umask"]))
-        os.environ.clear()
-        os.environ.update(request["env"])
         argv = [str(arg) for arg in request["render"]]
         sys.argv = ["hvg", *argv]
-        conn.settimeout(None)
-        messages.send(conn, {"pid": os.getpid()})
         rendering.set()
         threading.Thread(target=pass_on_signals, args=(conn, rendering), daemon=True).start()
         from hvg.cli.entry import run_command
@@ -221,7 +249,8 @@ def run_child(conn: socket.socket, request: dict) -> None:
         traceback.print_exc()
     finally:
         # Done: the caller closing the socket after reading the exit code must not interrupt what is left.
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        for name in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(name, signal.SIG_IGN)
         rendering.clear()
         try:
             atexit._run_exitfuncs()
@@ -244,8 +273,9 @@ def take_over_streams(fds: list[int], streams: list | None) -> None:
         os.close(fd)
     encodings = streams or [[None, None]] * 3
     sys.stdin = sys.__stdin__ = open(0, "r", encoding=encodings[0][0], errors=encodings[0][1], closefd=False)
+    unbuffered = os.environ.get("PYTHONUNBUFFERED", "") != ""       # as `python -u`: every write reaches the fd
     sys.stdout = sys.__stdout__ = open(1, "w", encoding=encodings[1][0], errors=encodings[1][1], closefd=False,
-                                       buffering=1 if os.isatty(1) else -1)
+                                       buffering=1 if unbuffered or os.isatty(1) else -1)
     sys.stderr = sys.__stderr__ = open(2, "w", encoding=encodings[2][0], errors=encodings[2][1], closefd=False,
                                        buffering=1)
 

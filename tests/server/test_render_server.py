@@ -3,6 +3,7 @@ caller's exit code, streams and Ctrl-C; it serves only its own installation and 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import signal
 import socket
@@ -63,6 +64,27 @@ def started(env: dict) -> int:
 
 def children_of(pid: int) -> list[str]:
     return subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+
+
+def colour_output(env: dict, cwd: Path, *args: str) -> tuple[int, bytes]:
+    """Run hvg on a pseudo-terminal (stdin, stdout and stderr): (exit code, what the terminal showed)."""
+    import pty
+    leader, follower = pty.openpty()
+    env = {key: value for key, value in env.items() if key not in ("NO_COLOR", "FORCE_COLOR", "TTY_COMPATIBLE")}
+    process = subprocess.Popen([sys.executable, "-c", ENTRY, *args], stdin=follower, stdout=follower,
+                               stderr=follower, env={**env, "TERM": "xterm-256color"}, cwd=cwd)
+    os.close(follower)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:                            # EIO: every writer has closed the terminal
+            break
+        if not chunk:
+            break
+        shown += chunk
+    os.close(leader)
+    return process.wait(timeout=60), shown
 
 
 # --- where servers listen ---------------------------------------------------------------------------------------
@@ -143,6 +165,17 @@ def test_the_callers_errors_and_exit_codes_come_back(server_env, tmp_path):
     assert not (tmp_path / "bad.mp4").exists()
 
 
+def test_a_render_through_the_server_writes_in_colour_on_the_callers_terminal(server_env, tmp_path):
+    (tmp_path / "bad.scene").write_text(PROGRAM.replace("b moves", "c moves"))
+    colour = re.compile(rb"\x1b\[[0-9;]+m")                  # an SGR sequence: colour or bold
+    code, alone = colour_output({**server_env, "HVG_NO_SERVER": "1"}, tmp_path, "render", "bad.scene")
+    assert code == 1 and colour.search(alone)                   # rich colours a diagnostic on a terminal
+    started(server_env)
+    code, served = colour_output(server_env, tmp_path, "render", "bad.scene")
+    assert "hvg render bad.scene" in server_log(server_env)
+    assert code == 1 and b"error" in served and colour.search(served), served
+
+
 def test_ctrl_c_in_the_callers_terminal_stops_the_render_and_writes_nothing(server_env, tmp_path):
     (tmp_path / "long.scene").write_text(LONG_PROGRAM)
     started(server_env)
@@ -221,3 +254,20 @@ def test_a_caller_falls_back_to_rendering_itself_when_the_socket_is_dead(server_
     done = subprocess.run([sys.executable, "-c", probe, "render", "a.scene", "-o", "a.mp4", "-q", "--backend",
                            "preview"], capture_output=True, text=True, env=server_env, cwd=tmp_path, timeout=120)
     assert done.returncode == 0 and (tmp_path / "a.mp4").stat().st_size > 0, done.stderr
+
+
+def test_a_caller_that_hangs_up_does_not_end_the_server(server_env, tmp_path):
+    """An impatient `status` (or a caller interrupted while its request queued) must not take the server down."""
+    pid = started(server_env)
+    path = next(Path(server_env["HVG_SERVER_DIR"]).glob("*.sock"))
+    for message in ({"status": True}, {"render": ["render", "x.scene"], "env": {}}):
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.connect(str(path))
+        messages.send(sock, message, [0, 1, 2] if "render" in message else None)
+        sock.close()                                               # gone before the answer
+    time.sleep(0.5)
+    (tmp_path / "a.scene").write_text(PROGRAM)
+    done = hvg(server_env, "render", "a.scene", "-o", "a.mp4", "-q", "--backend", "preview", cwd=tmp_path)
+    assert done.returncode == 0 and "hvg render a.scene" in server_log(server_env)
+    assert "hvg render x.scene" not in server_log(server_env)      # nobody waited for it: it never ran
+    assert started(server_env) == pid
