@@ -62,13 +62,18 @@ def servers() -> list[Server]:
 
 
 def stop_all() -> int:
-    """Stop every server of this user (removing files left by dead ones); the number that were running."""
+    """Stop every server of this user (removing the sockets and logs left by dead ones); the number that were
+    running."""
     stopped = 0
     for server in servers():
         if not server.accepting:
             server.socket.unlink(missing_ok=True)
         elif ask(server.socket, {"stop": True}, timeout=READY_TIMEOUT) is not None:   # one starting answers late
             stopped += 1
+    folder = server_dir()
+    for log in folder.glob("render-*.log") if folder else ():
+        if not log.with_suffix(".sock").exists():     # a server that failed kept it; a running one still writes it
+            log.unlink(missing_ok=True)
     return stopped
 
 

@@ -233,10 +233,11 @@ def test_another_installation_is_not_served_and_stop_removes_dead_sockets(server
     listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
     listener.bind(str(dead))
     listener.close()                                               # a socket file nobody answers at
+    (Path(server_env["HVG_SERVER_DIR"]) / "render-1111111111111111.log").write_text("a server that failed\n")
     status = hvg(server_env, "server", "status").stdout
     assert "not answering" in status and "this installation" in status
     assert hvg(server_env, "server", "stop").stdout.strip() == "stopped 1 server(s)"
-    assert wait_for(lambda: list(Path(server_env["HVG_SERVER_DIR"]).glob("*.sock")) == [], seconds=10)
+    assert wait_for(lambda: list(Path(server_env["HVG_SERVER_DIR"]).iterdir()) == [], seconds=10)
 
 
 def test_an_idle_server_leaves_and_cleans_up(server_env):
