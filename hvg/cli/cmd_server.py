@@ -35,7 +35,7 @@ def server(
         started = start()
         if started is None:
             folder = server_dir()
-            where = f"; its log is in {folder}" if folder else f"; no private folder for its socket"
+            where = f"; its log is in {folder}" if folder else "; no private folder for its socket"
             stderr.print(f"error: the render server did not start{where}", markup=False)
             exit_with(EXIT_FINDINGS)
         stdout.print(f"ready: pid {started.status['pid']} at {started.socket}", markup=False)

@@ -31,7 +31,7 @@ def render_through_server(argv: list[str]) -> int | None:
         _missing = path
         return None
     with sock:
-        if not _same_user(sock):
+        if not messages.same_user(sock):
             return None                           # never hand this terminal and environment to another user
         try:
             messages.send(sock, _request(argv), [0, 1, 2])
@@ -51,12 +51,6 @@ def render_through_server(argv: list[str]) -> int | None:
             return 130                            # socket closes, and the child stops as at Ctrl-C
 
 
-def _same_user(sock: socket.socket) -> bool:
-    import struct
-    _, uid, _ = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
-    return uid == os.getuid()
-
-
 def _request(argv: list[str]) -> dict:
     umask = os.umask(0)
     os.umask(umask)
@@ -71,7 +65,7 @@ def _wait_for_exit(sock: socket.socket, reader: messages.Reader) -> int:
         try:
             sock.send(b"t" if signum == signal.SIGTERM else b"i")
         except OSError:
-            pass
+            pass                                  # the child has already ended: its exit code is on its way
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         if signal.getsignal(signum) is not signal.SIG_IGN:   # a background job's ignored Ctrl-C stays ignored
             signal.signal(signum, pass_on)
@@ -100,4 +94,4 @@ def spawn(path: Path, environ: dict[str, str]) -> None:
                              stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
                              close_fds=True)
     except OSError:
-        pass
+        pass                                      # no server: the next render only imports for itself

@@ -3,10 +3,22 @@ stdin, stdout and stderr as file descriptors (SCM_RIGHTS)."""
 from __future__ import annotations
 
 import json
+import os
 import socket
+import struct
 
 MAX_LINE = 1 << 20          # a request is argv, a working folder and an environment: far below this
 STREAM_COUNT = 3            # stdin, stdout, stderr
+
+
+def peer_uid(sock: socket.socket) -> int:
+    """The user id of the process at the other end of a connected Unix socket (SO_PEERCRED)."""
+    _, uid, _ = struct.unpack("3i", sock.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, struct.calcsize("3i")))
+    return uid
+
+
+def same_user(sock: socket.socket) -> bool:
+    return peer_uid(sock) == os.getuid()
 
 
 def send(sock: socket.socket, message: dict, fds: list[int] | None = None) -> None:
