@@ -91,9 +91,11 @@ def latent_pca(autoencoder):
 
 class LatentSpace(nn.Module):
     """PatchPCA's encoder with the learned decoder: `encode` and `decode` as PatchPCA's, so the sampler and the
-    backend use either alike. `decode` runs `frames_per_call` frames at a time (memory stays flat in block length)."""
+    backend use either alike. `decode` runs `frames_per_call` frames at a time (memory stays flat in block length).
+    8 frames: the full-resolution activations of a call are then ~25 MiB, not ~75 as at 24, at the same speed
+    and to the same bits (docs/benchmarks.md, session 8)."""
 
-    def __init__(self, pca, decoder: LatentDecoder, frames_per_call: int = 24):
+    def __init__(self, pca, decoder: LatentDecoder, frames_per_call: int = 8):
         super().__init__()
         self.pca, self.decoder, self.frames_per_call = pca, decoder, frames_per_call
         self.latent_channels, self.patch = pca.latent_channels, pca.patch

@@ -15,6 +15,7 @@ from hvg.backends.base import Backend, BlockJob, BlockResult, QualityPreset
 from hvg.ir import Scene
 from hvg.rendering.cache import BlockCache
 from hvg.rendering.keys import block_key
+from hvg.rendering.memory import release_free_memory
 from hvg.rendering.stitch import apply_transition, blends_previous, hands_on_previous
 from hvg.world.timeline import Timeline
 
@@ -97,6 +98,7 @@ class BlockSource:
                        previous_state=None if previous is None else previous.state,
                        on_step=(lambda step, steps: progress("step", index, total, step, steps)) if progress else None)
         result = self.backend.render_block(job)
+        release_free_memory()      # the block's scratch memory, so a long render peaks as one block does
         span = self.spans[index]
         _check_block(result.frames, span.end_frame - span.start_frame, self.timeline, self.backend.name)
         self.cache.put(self.keys[index], result)
