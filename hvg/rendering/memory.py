@@ -28,10 +28,8 @@ def _malloc_trim():
     return trim
 
 
-def release_free_memory() -> bool:
-    """Return the heap's free pages to the operating system; whether the C library could."""
+def release_free_memory() -> None:
+    """Return the heap's free pages to the operating system (where the C library can)."""
     trim = _malloc_trim()
-    if trim is None:
-        return False
-    trim(0)
-    return True
+    if trim is not None:
+        trim(0)
