@@ -32,7 +32,8 @@ def encoder_id(fmt: str, fps: int, crf: int = 18) -> str:
     another PyAV (another FFmpeg, another x264) may carry other stream headers, so it must not be joined."""
     import av
     codec, options = encoder_settings(fmt, crf)
-    return f"{fmt}:{codec}:{sorted(options.items())}:small<={SMALL_FRAME_SUM}:mbtree=0:bitexact:fps{fps}:av{av.__version__}"
+    return (f"{fmt}:{codec}:{sorted(options.items())}:small<={SMALL_FRAME_SUM}:mbtree=0:bitexact:fps{fps}"
+            f":av{av.__version__}")
 
 
 def encode_segment(frames: np.ndarray, path: str | Path, fps: int, fmt: str, crf: int = 18) -> None:
